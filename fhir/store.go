@@ -1,0 +1,98 @@
+package fhir
+
+import (
+	"context"
+	"time"
+)
+
+// Resource is one stored version of a FHIR resource, as every Store keeps it.
+type Resource struct {
+	Type      string
+	ID        string
+	VersionID int64
+	// LastUpdated is the server time of this version, UTC, millisecond
+	// precision, strictly increasing across the versions of one resource.
+	LastUpdated time.Time
+	// Deleted marks a delete tombstone: Body is nil and Index empty.
+	Deleted bool
+	// Method is how this version came to be (POST, PUT or DELETE), for
+	// Bundle.entry.request in history.
+	Method string
+	// Body is the resource as FHIR JSON with id and meta already set. Stores
+	// keep it byte for byte; reads hand it out without re-encoding.
+	Body []byte
+	// Index holds the search keys extracted from Body when it was written.
+	Index []string
+}
+
+// Ref returns "Type/id".
+func (r *Resource) Ref() string { return r.Type + "/" + r.ID }
+
+// Query selects current, non-deleted resources of one type. Every clause must
+// hold (AND); a clause holds when the resource has any of its keys (OR).
+// Keys are produced by the index package; stores compare them as opaque
+// strings.
+type Query struct {
+	Type    string
+	IDs     []string // when not empty, the resource id must be one of these
+	Clauses [][]string
+	// After, when set, returns only ids sorting after it (keyset paging).
+	After string
+	// Limit caps the result; 0 means no limit.
+	Limit int
+}
+
+// HistoryQuery selects versions for _history. Type and ID narrow the scope:
+// both empty is system history, ID empty is type history.
+type HistoryQuery struct {
+	Type  string
+	ID    string
+	Since time.Time // zero: no lower bound; otherwise LastUpdated >= Since
+	// Cursor is a Next value from a previous page; stores define its form.
+	Cursor string
+	// Limit caps the page; 0 means no limit.
+	Limit int
+}
+
+// HistoryPage is one page of history, newest version first (FHIR R4
+// 3.1.0.12: "sorted with oldest versions last").
+type HistoryPage struct {
+	Versions []Resource
+	// Next is an opaque cursor for the following page, "" on the last one.
+	Next string
+}
+
+// Store keeps FHIR resource versions. Implementations must be safe for
+// concurrent use by many goroutines and, for shared stores (MongoDB), by many
+// server processes.
+//
+// Errors: every method returns *Error values. Read and VRead return CodeNotFound
+// when nothing was ever stored under that id or version. A deleted resource is
+// not an error for Read: it returns the tombstone with Deleted set, and the
+// caller decides (FHIR says 410).
+type Store interface {
+	// Write stores r as the next version of r.Type/r.ID, compare-and-set:
+	// it succeeds only if the current version is expect (0: nothing stored
+	// yet, deleted counts as stored) and r.VersionID is expect+1. Otherwise
+	// it returns CodeConflict and stores nothing. When Write returns nil the
+	// version is durable: current, in history, and indexed.
+	Write(ctx context.Context, r *Resource, expect int64) error
+	// Read returns the current version, including a delete tombstone.
+	Read(ctx context.Context, typ, id string) (*Resource, error)
+	// VRead returns one version, including a delete tombstone.
+	VRead(ctx context.Context, typ, id string, version int64) (*Resource, error)
+	// History returns versions newest first, in pages that stay stable while
+	// new versions are written (they appear before the first page, never
+	// shift later ones).
+	History(ctx context.Context, q HistoryQuery) (*HistoryPage, error)
+	// Search returns current, non-deleted resources matching q, ordered by id.
+	Search(ctx context.Context, q Query) ([]Resource, error)
+	// Lock takes a named lock shared by every server process using this
+	// store, waiting until it is free or ctx ends (CodeTransient). It makes
+	// check-then-write sequences such as conditional create atomic. The
+	// returned release must be called; a holder that dies without releasing
+	// loses the lock after a lease, so a crash never blocks a key forever.
+	Lock(ctx context.Context, key string) (release func(), err error)
+	// Close releases the store's resources; in-flight calls may fail after.
+	Close() error
+}
