@@ -1,0 +1,19 @@
+// Package sqlite is the embedded fhir.Store: a SQLite database in one file
+// under the data directory, through the pure-Go modernc.org/sqlite driver, so
+// the trialfhir binary needs nothing installed.
+//
+// Why SQLite rather than a key-value engine such as bbolt: the search issues
+// need secondary indexes, joins and range scans, which SQLite already has
+// and a key-value store would make us write by hand; and in WAL mode with
+// synchronous=NORMAL a commit is durable against a killed process (the WAL is
+// in the OS page cache) without an fsync per write, which is what makes
+// thousands of creates per second possible. Power loss can lose the last
+// transactions but never corrupts the file; Options.SyncFull trades
+// throughput for durability against that too.
+//
+// Layout: every version lives once in history (its body with it); resource
+// points at the current version of each id; keys holds the search keys of
+// current, non-deleted resources. Writes go through one connection inside
+// BEGIN IMMEDIATE transactions, so they are serialised and atomic; reads use a
+// pool of connections that WAL lets run beside the writer.
+package sqlite

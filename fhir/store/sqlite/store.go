@@ -1,0 +1,306 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "trialfhir.db"
+
+// Options tune the embedded store.
+type Options struct {
+	// SyncFull makes every commit fsync (synchronous=FULL): durable against
+	// power loss, at a large cost in write throughput.
+	SyncFull bool
+	// ReadConns caps concurrent readers; 0 means four per CPU.
+	ReadConns int
+}
+
+// Store is the embedded fhir.Store.
+type Store struct {
+	w     *sql.DB // exactly one connection: SQLite has one writer anyway
+	r     *sql.DB
+	flock *os.File
+	locks *keyLocks
+}
+
+var _ fhir.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the store in dir. Only one process may
+// have a data directory open: the locks of Lock live in this process, so a
+// second one is refused rather than allowed to break conditional writes.
+func Open(dir string, opts Options) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	flock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	sync := "NORMAL"
+	if opts.SyncFull {
+		sync = "FULL"
+	}
+	path := filepath.Join(dir, FileName)
+	dsn := func(extra string) string {
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous("+sync+")")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "foreign_keys(OFF)")
+		q.Add("_pragma", "cache_size(-32000)")
+		if extra != "" {
+			k, v, _ := strings.Cut(extra, "=")
+			q.Add(k, v)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	s := &Store{flock: flock, locks: newKeyLocks()}
+	if s.w, err = sql.Open("sqlite", dsn("_txlock=immediate")); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetMaxIdleConns(1)
+	s.w.SetConnMaxLifetime(0)
+	if _, err := s.w.Exec(schema); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("create schema: %w", err)
+	}
+	if s.r, err = sql.Open("sqlite", dsn("_pragma=query_only(1)")); err != nil {
+		s.Close()
+		return nil, err
+	}
+	n := opts.ReadConns
+	if n <= 0 {
+		n = 4 * runtime.GOMAXPROCS(0)
+	}
+	s.r.SetMaxOpenConns(n)
+	s.r.SetMaxIdleConns(n)
+	s.r.SetConnMaxLifetime(0)
+	return s, nil
+}
+
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("data directory lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("data directory %s is in use by another trialfhir process: %w", dir, err)
+	}
+	return f, nil
+}
+
+// Close closes the database, checkpointing the WAL, and frees the directory.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, s.w.Close())
+	}
+	if s.flock != nil {
+		errs = append(errs, s.flock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Write implements fhir.Store.
+func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) (err error) {
+	if r.VersionID != expect+1 {
+		return fhir.Errorf(fhir.CodeConflict, "version %d does not follow %d", r.VersionID, expect)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return storeErr(err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	var cur int64
+	err = tx.QueryRowContext(ctx, `SELECT vid FROM resource WHERE type = ? AND id = ?`, r.Type, r.ID).Scan(&cur)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return storeErr(err)
+	}
+	if cur != expect {
+		return fhir.Errorf(fhir.CodeConflict, "%s is at version %d, not %d", r.Ref(), cur, expect)
+	}
+	res, err := tx.ExecContext(ctx,
+		`INSERT INTO history (type, id, vid, lu, deleted, method, body) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.Type, r.ID, r.VersionID, r.LastUpdated.UnixMilli(), r.Deleted, r.Method, r.Body)
+	if err != nil {
+		return storeErr(err)
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return storeErr(err)
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO resource (type, id, vid, hseq, deleted) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (type, id) DO UPDATE SET vid = excluded.vid, hseq = excluded.hseq, deleted = excluded.deleted`,
+		r.Type, r.ID, r.VersionID, seq, r.Deleted); err != nil {
+		return storeErr(err)
+	}
+	if expect > 0 {
+		if _, err = tx.ExecContext(ctx, `DELETE FROM keys WHERE type = ? AND id = ?`, r.Type, r.ID); err != nil {
+			return storeErr(err)
+		}
+	}
+	if !r.Deleted && len(r.Index) > 0 {
+		if err = insertKeys(ctx, tx, r); err != nil {
+			return storeErr(err)
+		}
+	}
+	if err = tx.Commit(); err != nil {
+		return storeErr(err)
+	}
+	return nil
+}
+
+// insertKeys writes all keys of r in one statement; SQLite's default limit of
+// 32766 host parameters allows about 10,000 keys, far above any resource.
+func insertKeys(ctx context.Context, tx *sql.Tx, r *fhir.Resource) error {
+	var b strings.Builder
+	b.WriteString(`INSERT OR IGNORE INTO keys (type, id, key) VALUES `)
+	args := make([]any, 0, 3*len(r.Index))
+	for i, k := range r.Index {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?, ?, ?)")
+		args = append(args, r.Type, r.ID, k)
+	}
+	_, err := tx.ExecContext(ctx, b.String(), args...)
+	return err
+}
+
+const versionColumns = `h.type, h.id, h.vid, h.lu, h.deleted, h.method, h.body`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanVersion(row scanner, extra ...any) (*fhir.Resource, error) {
+	var r fhir.Resource
+	var lu int64
+	dest := append([]any{&r.Type, &r.ID, &r.VersionID, &lu, &r.Deleted, &r.Method, &r.Body}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	r.LastUpdated = time.UnixMilli(lu).UTC()
+	return &r, nil
+}
+
+// Read implements fhir.Store.
+func (s *Store) Read(ctx context.Context, typ, id string) (*fhir.Resource, error) {
+	row := s.r.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM resource r JOIN history h ON h.seq = r.hseq
+		WHERE r.type = ? AND r.id = ?`, typ, id)
+	r, err := scanVersion(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s is not known", typ, id)
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return r, nil
+}
+
+// VRead implements fhir.Store.
+func (s *Store) VRead(ctx context.Context, typ, id string, version int64) (*fhir.Resource, error) {
+	row := s.r.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM history h
+		WHERE h.type = ? AND h.id = ? AND h.vid = ?`, typ, id, version)
+	r, err := scanVersion(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s has no version %d", typ, id, version)
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return r, nil
+}
+
+// Search implements fhir.Store.
+func (s *Store) Search(ctx context.Context, q fhir.Query) ([]fhir.Resource, error) {
+	var b strings.Builder
+	args := []any{q.Type}
+	b.WriteString(`SELECT ` + versionColumns + ` FROM resource r JOIN history h ON h.seq = r.hseq
+		WHERE r.type = ? AND r.deleted = 0`)
+	if len(q.IDs) > 0 {
+		b.WriteString(` AND r.id IN (` + placeholders(len(q.IDs)) + `)`)
+		for _, id := range q.IDs {
+			args = append(args, id)
+		}
+	}
+	for _, clause := range q.Clauses {
+		b.WriteString(` AND r.id IN (SELECT id FROM keys WHERE type = ? AND key IN (` + placeholders(len(clause)) + `))`)
+		args = append(args, q.Type)
+		for _, k := range clause {
+			args = append(args, k)
+		}
+	}
+	if q.After != "" {
+		b.WriteString(` AND r.id > ?`)
+		args = append(args, q.After)
+	}
+	b.WriteString(` ORDER BY r.id`)
+	if q.Limit > 0 {
+		b.WriteString(` LIMIT ?`)
+		args = append(args, q.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	defer rows.Close()
+	var out []fhir.Resource
+	for rows.Next() {
+		r, err := scanVersion(rows)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		out = append(out, *r)
+	}
+	return out, storeErr(rows.Err())
+}
+
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}
+
+// storeErr classifies a database error: a busy database or a cancelled
+// context is worth retrying; anything else is an internal error. The message
+// never holds resource content.
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *fhir.Error
+	if errors.As(err, &fe) {
+		return fe
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		strings.Contains(err.Error(), "SQLITE_BUSY") {
+		return &fhir.Error{Code: fhir.CodeTransient, Message: "embedded store busy", Err: err}
+	}
+	return &fhir.Error{Code: fhir.CodeException, Message: "embedded store error", Err: err}
+}
