@@ -13,21 +13,22 @@ type Code string
 // The codes a trialfhir Error can carry. Anything else is reported as
 // CodeException (HTTP 500).
 const (
-	CodeInvalid            Code = "invalid"       // malformed input: 400
-	CodeStructure          Code = "structure"     // JSON or element structure wrong: 400
-	CodeRequired           Code = "required"      // a required element is missing: 400
-	CodeValue              Code = "value"         // a primitive value is wrong: 400
-	CodeBusinessRule       Code = "business-rule" // well formed, but breaks a rule: 422
-	CodeNotFound           Code = "not-found"     // 404
-	CodeDeleted            Code = "deleted"       // 410
-	CodeConflict           Code = "conflict"      // version or id clash: 409
-	CodePreconditionFailed Code = "precondition"  // If-Match, conditional ambiguity: 412 (FHIR has no precondition issue type; rendered as "conflict")
-	CodeNotSupported       Code = "not-supported" // 400, 405, 406 or 415 depending on the Kind
-	CodeForbidden          Code = "forbidden"     // 403
-	CodeTooCostly          Code = "too-costly"    // 413 / 400
-	CodeProcessing         Code = "processing"    // 422
-	CodeTransient          Code = "transient"     // 503: try again
-	CodeException          Code = "exception"     // 500
+	CodeInvalid            Code = "invalid"          // malformed input: 400
+	CodeStructure          Code = "structure"        // JSON or element structure wrong: 400
+	CodeRequired           Code = "required"         // a required element is missing: 400
+	CodeValue              Code = "value"            // a primitive value is wrong: 400
+	CodeBusinessRule       Code = "business-rule"    // well formed, but breaks a rule: 422
+	CodeNotFound           Code = "not-found"        // 404
+	CodeDeleted            Code = "deleted"          // 410
+	CodeConflict           Code = "conflict"         // version or id clash: 409
+	CodePreconditionFailed Code = "precondition"     // If-Match mismatch: 412 (FHIR has no such issue type; rendered as "conflict")
+	CodeMultipleMatches    Code = "multiple-matches" // a conditional interaction matched several: 412
+	CodeNotSupported       Code = "not-supported"    // 400, 405, 406 or 415 depending on the Kind
+	CodeForbidden          Code = "forbidden"        // 403
+	CodeTooCostly          Code = "too-costly"       // 413 / 400
+	CodeProcessing         Code = "processing"       // 422
+	CodeTransient          Code = "transient"        // 503: try again
+	CodeException          Code = "exception"        // 500
 )
 
 // Error is the one error type that crosses package boundaries. Message is safe

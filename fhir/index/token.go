@@ -94,3 +94,20 @@ func dedupe(keys []string) []string {
 	}
 	return out
 }
+
+// LockName returns the part of a key that identifies what it finds
+// regardless of how it was written: the parameter and the code for
+// "system|code", "|code" and "code" alike (so they share a lock), or the
+// parameter and system for "system|".
+func LockName(key string) string {
+	parts := strings.Split(key, sep)
+	switch {
+	case len(parts) == 4: // f, param, system, code
+		return parts[1] + "=" + parts[3]
+	case len(parts) == 3 && parts[0] == "c":
+		return parts[1] + "=" + parts[2]
+	case len(parts) == 3:
+		return parts[1] + "=" + parts[2] + "|"
+	}
+	return key
+}

@@ -1,0 +1,219 @@
+package resource
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/fhir/go/fhirversion"
+	"github.com/google/fhir/go/jsonformat"
+	d4pb "github.com/google/fhir/go/proto/google/fhir/proto/r4/core/datatypes_go_proto"
+	bcrpb "github.com/google/fhir/go/proto/google/fhir/proto/r4/core/resources/bundle_and_contained_resource_go_proto"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+// MaxDepth bounds the nesting of incoming JSON, so a hostile document cannot
+// exhaust the stack.
+const MaxDepth = 64
+
+var (
+	unmarshaller = mustUnmarshaller()
+	marshaller   = mustMarshaller()
+)
+
+func mustUnmarshaller() *jsonformat.Unmarshaller {
+	u, err := jsonformat.NewUnmarshaller("UTC", fhirversion.R4)
+	if err != nil {
+		panic(err)
+	}
+	u.MaxNestingDepth = MaxDepth
+	return u
+}
+
+func mustMarshaller() *jsonformat.Marshaller {
+	m, err := jsonformat.NewMarshaller(false, "", "", fhirversion.R4)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Doc is a parsed, valid resource.
+type Doc struct {
+	Type string
+	cr   *bcrpb.ContainedResource
+	msg  protoreflect.Message
+}
+
+// Parse parses and validates FHIR R4 JSON. It returns an *fhir.Error whose
+// Issues list every problem found, each with the FHIRPath of its element.
+func Parse(body []byte) (*Doc, error) {
+	if err := checkJSON(body); err != nil {
+		return nil, err
+	}
+	var issues collector
+	pb, err := unmarshaller.UnmarshalWithErrorReporter(body, &issues)
+	if err != nil {
+		issues.fromUnmarshal(err)
+	}
+	if len(issues) > 0 {
+		return nil, issues.err()
+	}
+	cr, ok := pb.(*bcrpb.ContainedResource)
+	if !ok {
+		return nil, fhir.Errorf(fhir.CodeException, "unexpected parse result %T", pb)
+	}
+	oneof := cr.ProtoReflect().Descriptor().Oneofs().Get(0)
+	field := cr.ProtoReflect().WhichOneof(oneof)
+	if field == nil {
+		return nil, fhir.Errorf(fhir.CodeStructure, "no resource in the body")
+	}
+	msg := cr.ProtoReflect().Get(field).Message()
+	return &Doc{Type: string(field.Message().Name()), cr: cr, msg: msg}, nil
+}
+
+// ID returns the resource's id, "" when it has none.
+func (d *Doc) ID() string {
+	id := d.msg.Get(d.field("id"))
+	if !id.Message().IsValid() {
+		return ""
+	}
+	return id.Message().Interface().(*d4pb.Id).GetValue()
+}
+
+// SetID sets the resource's id.
+func (d *Doc) SetID(id string) {
+	d.msg.Set(d.field("id"), protoreflect.ValueOfMessage((&d4pb.Id{Value: id}).ProtoReflect()))
+}
+
+// SetMeta sets meta.versionId and meta.lastUpdated, keeping the rest of meta
+// (profiles, tags, security labels) as the client sent it.
+func (d *Doc) SetMeta(version int64, lastUpdated time.Time) {
+	f := d.field("meta")
+	meta := &d4pb.Meta{}
+	if d.msg.Has(f) {
+		meta = proto.Clone(d.msg.Get(f).Message().Interface()).(*d4pb.Meta)
+	}
+	meta.VersionId = &d4pb.Id{Value: strconv.FormatInt(version, 10)}
+	meta.LastUpdated = &d4pb.Instant{
+		ValueUs:   lastUpdated.UnixMicro(),
+		Timezone:  "Z",
+		Precision: d4pb.Instant_MILLISECOND,
+	}
+	d.msg.Set(f, protoreflect.ValueOfMessage(meta.ProtoReflect()))
+}
+
+// Marshal renders the resource as compact FHIR JSON.
+func (d *Doc) Marshal() ([]byte, error) {
+	b, err := marshaller.Marshal(d.cr)
+	if err != nil {
+		return nil, &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
+	}
+	return b, nil
+}
+
+func (d *Doc) field(name protoreflect.Name) protoreflect.FieldDescriptor {
+	return d.msg.Descriptor().Fields().ByName(name)
+}
+
+// collector is a google/fhir ErrorReporter gathering every validation issue.
+type collector []*fhir.Error
+
+func (c *collector) ReportValidationError(path string, err error) error {
+	*c = append(*c, issueFrom(path, err))
+	return nil
+}
+
+// ReportValidationWarning ignores warnings: google/fhir reports none that a
+// client should act on.
+func (c *collector) ReportValidationWarning(string, error) error { return nil }
+
+func (c collector) err() *fhir.Error {
+	first := *c[0]
+	first.Issues = c[1:]
+	if len(c) > 1 {
+		first.Message = fmt.Sprintf("%s (and %d more issues)", first.Message, len(c)-1)
+	}
+	return &first
+}
+
+// fromUnmarshal reads the issues out of the error Unmarshal returns. Its
+// types are internal to google/fhir, so their fields (Path, Details,
+// Diagnostics) are read by reflection; anything else is one structural issue.
+func (c *collector) fromUnmarshal(err error) {
+	v := reflect.ValueOf(err)
+	if v.Kind() == reflect.Slice {
+		for i := 0; i < v.Len(); i++ {
+			c.fromUnmarshal(v.Index(i).Interface().(error))
+		}
+		return
+	}
+	path, details, diag := field(v, "Path"), field(v, "Details"), field(v, "Diagnostics")
+	if details == "" {
+		*c = append(*c, fhir.Errorf(fhir.CodeStructure, "%s", err.Error()))
+		return
+	}
+	*c = append(*c, issue(path, details, diag))
+}
+
+func field(v reflect.Value, name string) string {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	f := v.FieldByName(name)
+	if !f.IsValid() || f.Kind() != reflect.String {
+		return ""
+	}
+	return f.String()
+}
+
+// issueFrom turns an error google/fhir reports to the ErrorReporter, whose
+// text is `error at "path": details`, into an issue.
+func issueFrom(path string, err error) *fhir.Error {
+	details := err.Error()
+	if _, rest, ok := strings.Cut(details, `": `); ok && strings.HasPrefix(details, "error at ") {
+		details = rest
+	}
+	return issue(path, details, "")
+}
+
+func issue(path, details, diag string) *fhir.Error {
+	code := fhir.CodeInvalid
+	switch {
+	case details == "unknown field":
+		code = fhir.CodeStructure
+		if name, err := strconv.Unquote(diag); err == nil && path != "" {
+			path += "." + name
+			details = "unknown element " + strconv.Quote(name)
+			diag = ""
+		}
+	case strings.HasPrefix(details, "missing required field"):
+		code = fhir.CodeRequired
+		details = strings.Replace(details, "missing required field", "missing required element", 1)
+	case strings.HasPrefix(details, "expected") || strings.Contains(details, "mismatch") ||
+		strings.Contains(details, "format") || strings.Contains(details, "invalid"):
+		code = fhir.CodeValue
+	case details == "invalid JSON":
+		code = fhir.CodeStructure
+	case details == "unknown resource type":
+		code = fhir.CodeNotSupported
+		details = "unknown resource type " + diag
+		diag = ""
+	}
+	e := fhir.Errorf(code, "%s", details)
+	if diag != "" {
+		e.Diagnostics = details + ": " + diag
+	}
+	if path != "" {
+		e.Expression = []string{path}
+	}
+	return e
+}

@@ -1,0 +1,111 @@
+package rest
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/trialfhir/trialfhir/fhir/service"
+)
+
+// DefaultMaxBodyBytes caps a request body; larger ones get 413.
+const DefaultMaxBodyBytes = 16 << 20
+
+// Options configure the API.
+type Options struct {
+	// BaseURL is the absolute URL of the FHIR base, e.g.
+	// https://fhir.example.org/fhir; empty derives it from each request.
+	BaseURL string
+	// Logger receives request and error logs; nil discards them.
+	Logger       *slog.Logger
+	MaxBodyBytes int64
+}
+
+type api struct {
+	svc     *service.Service
+	base    string
+	maxBody int64
+	caps    []byte
+}
+
+// New returns the HTTP handler serving the FHIR API under /fhir.
+func New(svc *service.Service, opts Options) *echo.Echo {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	a := &api{svc: svc, base: strings.TrimSuffix(opts.BaseURL, "/"), maxBody: opts.MaxBodyBytes}
+	if a.maxBody <= 0 {
+		a.maxBody = DefaultMaxBodyBytes
+	}
+	a.caps = capabilityStatement(routes)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = ErrorHandler(log)
+	e.Use(middleware.RequestID())
+	e.Use(middleware.Recover())
+	e.Use(requestLog(log))
+	g := e.Group("/fhir", negotiate)
+	for _, r := range routes {
+		g.Add(r.method, r.path, r.handler(a))
+	}
+	// HEAD is GET without a body (R4 3.1.0.1.5), for every readable path.
+	for _, r := range routes {
+		if r.method == http.MethodGet {
+			g.Add(http.MethodHead, r.path, r.handler(a))
+		}
+	}
+	return e
+}
+
+// route ties an interaction to its path; capabilityStatement reads the same
+// table, so the statement lists exactly what is routed.
+type route struct {
+	method, path string
+	interaction  string // CapabilityStatement code: read, create, search-type, ...
+	level        string // "instance"/"type" (per resource) or "system"
+	handler      func(*api) echo.HandlerFunc
+}
+
+var routes = []route{
+	{http.MethodGet, "/metadata", "", "system", func(a *api) echo.HandlerFunc { return a.metadata }},
+	{http.MethodGet, "/_history", "history-system", "system", func(a *api) echo.HandlerFunc { return a.systemHistory }},
+	{http.MethodGet, "/:type", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
+	{http.MethodPost, "/:type/_search", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
+	{http.MethodPost, "/:type", "create", "type", func(a *api) echo.HandlerFunc { return a.create }},
+	{http.MethodPut, "/:type", "update", "type", func(a *api) echo.HandlerFunc { return a.conditionalUpdate }},
+	{http.MethodDelete, "/:type", "delete", "type", func(a *api) echo.HandlerFunc { return a.conditionalDelete }},
+	{http.MethodGet, "/:type/_history", "history-type", "type", func(a *api) echo.HandlerFunc { return a.typeHistory }},
+	{http.MethodPost, "/:type/$validate", "", "type", func(a *api) echo.HandlerFunc { return a.validate }},
+	{http.MethodPost, "/:type/:id/$validate", "", "instance", func(a *api) echo.HandlerFunc { return a.validate }},
+	{http.MethodGet, "/:type/:id", "read", "instance", func(a *api) echo.HandlerFunc { return a.read }},
+	{http.MethodPut, "/:type/:id", "update", "instance", func(a *api) echo.HandlerFunc { return a.update }},
+	{http.MethodDelete, "/:type/:id", "delete", "instance", func(a *api) echo.HandlerFunc { return a.delete }},
+	{http.MethodGet, "/:type/:id/_history", "history-instance", "instance", func(a *api) echo.HandlerFunc { return a.instanceHistory }},
+	{http.MethodGet, "/:type/:id/_history/:vid", "vread", "instance", func(a *api) echo.HandlerFunc { return a.vread }},
+}
+
+// requestLog logs method, route pattern, status and latency: the route
+// pattern, never the path or query, which hold ids and identifiers.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogMethod: true, LogRoutePath: true, LogLatency: true, LogRequestID: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.Info("request", "request_id", v.RequestID, "method", v.Method, "route", v.RoutePath,
+				"status", v.Status, "latency_ms", float64(v.Latency.Microseconds())/1000)
+			return nil
+		},
+	})
+}
+
+// baseURL is the absolute FHIR base for links and Location headers.
+func (a *api) baseURL(c echo.Context) string {
+	if a.base != "" {
+		return a.base
+	}
+	return c.Scheme() + "://" + c.Request().Host + "/fhir"
+}

@@ -1,0 +1,136 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/index"
+	"github.com/trialfhir/trialfhir/fhir/resource"
+)
+
+// MaxWriteAttempts bounds the compare-and-set retries of one unconditioned
+// update racing other writers; each lost race means another write landed,
+// so running out means extreme contention on one resource (503).
+const MaxWriteAttempts = 200
+
+// LockTimeout bounds the wait for a conditional interaction's lock.
+const LockTimeout = 30 * time.Second
+
+// Outcome says what an interaction did, for the HTTP layer to pick a status.
+type Outcome int
+
+// The outcomes of write interactions.
+const (
+	Created   Outcome = iota + 1 // a new resource (201)
+	Updated                      // a new version of an existing resource (200)
+	Matched                      // conditional create found one match: nothing written (200)
+	Deleted                      // a delete tombstone was written (204 / 200)
+	NoneFound                    // delete of something absent or already deleted (204 / 200)
+)
+
+// Result is the outcome of a write interaction and the version concerned.
+type Result struct {
+	Outcome  Outcome
+	Resource *fhir.Resource
+}
+
+// Service carries out interactions against a store.
+type Service struct {
+	store fhir.Store
+	now   func() time.Time
+	newID func() string
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock injects the time source (tests).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithIDs injects the id generator (tests).
+func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
+
+// New returns a Service over store.
+func New(store fhir.Store, opts ...Option) *Service {
+	s := &Service{store: store, now: time.Now, newID: func() string { return uuid.NewString() }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Store returns the underlying store.
+func (s *Service) Store() fhir.Store { return s.store }
+
+// parse validates body as a resource of type typ.
+func parse(typ string, body []byte) (*resource.Doc, error) {
+	if !resource.Known(typ) {
+		return nil, fhir.Errorf(fhir.CodeNotFound, "unknown resource type %q", typ)
+	}
+	doc, err := resource.Parse(body)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Type != typ {
+		return nil, fhir.Errorf(fhir.CodeInvalid, "resourceType %s does not match the URL type %s", doc.Type, typ).
+			At("resourceType")
+	}
+	return doc, nil
+}
+
+// Validate parses and validates body as typ without storing anything
+// ($validate).
+func (s *Service) Validate(typ string, body []byte) error {
+	_, err := parse(typ, body)
+	return err
+}
+
+// version renders doc as the version of typ/id that follows prev (nil for a
+// first version); a nil doc is a delete tombstone.
+func (s *Service) version(typ string, doc *resource.Doc, id string, prev *fhir.Resource, method string) (*fhir.Resource, error) {
+	vid := int64(1)
+	lu := s.now().UTC().Truncate(time.Millisecond)
+	if prev != nil {
+		vid = prev.VersionID + 1
+		// lastUpdated must grow with the version even if the clock does not.
+		if !lu.After(prev.LastUpdated) {
+			lu = prev.LastUpdated.Add(time.Millisecond)
+		}
+	}
+	r := &fhir.Resource{Type: typ, ID: id, VersionID: vid, LastUpdated: lu, Method: method}
+	if doc == nil {
+		r.Deleted = true
+		return r, nil
+	}
+	doc.SetID(id)
+	doc.SetMeta(vid, lu)
+	body, err := doc.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := index.Extract(body)
+	if err != nil {
+		return nil, fhir.AsError(err)
+	}
+	r.Body, r.Index = body, keys
+	return r, nil
+}
+
+// current reads typ/id, returning nil (not an error) when it never existed.
+func (s *Service) current(ctx context.Context, typ, id string) (*fhir.Resource, error) {
+	cur, err := s.store.Read(ctx, typ, id)
+	if fhir.ErrorCode(err) == fhir.CodeNotFound {
+		return nil, nil
+	}
+	return cur, err
+}
+
+func expectOf(cur *fhir.Resource) int64 {
+	if cur == nil {
+		return 0
+	}
+	return cur.VersionID
+}
