@@ -114,7 +114,7 @@ func (d *Doc) Marshal() ([]byte, error) {
 	if err != nil {
 		return nil, &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
 	}
-	return b, nil
+	return leadWith(b, "resourceType", "id", "meta")
 }
 
 func (d *Doc) field(name protoreflect.Name) protoreflect.FieldDescriptor {
@@ -198,6 +198,10 @@ func issue(path, details, diag string) *fhir.Error {
 	case strings.HasPrefix(details, "missing required field"):
 		code = fhir.CodeRequired
 		details = strings.Replace(details, "missing required field", "missing required element", 1)
+		// Point at the missing element itself, not its parent.
+		if name, err := strconv.Unquote(strings.TrimSpace(strings.TrimPrefix(details, "missing required element"))); err == nil && path != "" {
+			path += "." + name
+		}
 	case strings.HasPrefix(details, "expected") || strings.Contains(details, "mismatch") ||
 		strings.Contains(details, "format") || strings.Contains(details, "invalid"):
 		code = fhir.CodeValue
@@ -207,6 +211,13 @@ func issue(path, details, diag string) *fhir.Error {
 		code = fhir.CodeNotSupported
 		details = "unknown resource type " + diag
 		diag = ""
+		// google/fhir ends the path with the unknown type's name ("Foo",
+		// "Patient.contained[0].Foo"); the element at fault is resourceType.
+		if i := strings.LastIndexByte(path, '.'); i >= 0 {
+			path = path[:i+1] + "resourceType"
+		} else {
+			path = "resourceType"
+		}
 	}
 	e := fhir.Errorf(code, "%s", details)
 	if diag != "" {

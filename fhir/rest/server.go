@@ -49,14 +49,14 @@ func New(svc *service.Service, opts Options) *echo.Echo {
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Recover())
 	e.Use(requestLog(log))
-	g := e.Group("/fhir", negotiate)
+	// Middleware goes on each route, not on the group: a group with
+	// middleware answers unrouted methods 404 where 405 is right.
+	g := e.Group("/fhir")
 	for _, r := range routes {
-		g.Add(r.method, r.path, r.handler(a))
-	}
-	// HEAD is GET without a body (R4 3.1.0.1.5), for every readable path.
-	for _, r := range routes {
+		g.Add(r.method, r.path, r.handler(a), negotiate)
+		// HEAD is GET without a body, for every readable path.
 		if r.method == http.MethodGet {
-			g.Add(http.MethodHead, r.path, r.handler(a))
+			g.Add(http.MethodHead, r.path, r.handler(a), negotiate)
 		}
 	}
 	return e

@@ -1,0 +1,156 @@
+// Command trialfhir is the trialfhir FHIR R4 server.
+//
+//	trialfhir serve [--addr :8080] [--base-url URL] [--data-dir ./data] [--mongo-uri URI]
+//
+// Without a MongoDB URI it keeps its data in the embedded store under
+// --data-dir: nothing to install. This package only wires flags to the
+// packages that do the work.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/rest"
+	"github.com/trialfhir/trialfhir/fhir/service"
+	"github.com/trialfhir/trialfhir/fhir/store/mongo"
+	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
+)
+
+// ShutdownTimeout is how long in-flight requests may run after a signal.
+const ShutdownTimeout = 30 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := Main(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "trialfhir:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the serve command's configuration; every flag has an
+// environment variable, and a flag given on the command line wins.
+type config struct {
+	addr, baseURL, dataDir, mongoURI, mongoDB, logLevel string
+	syncFull                                            bool
+}
+
+const usage = `usage: trialfhir serve [flags]
+
+Serves the FHIR R4 API under /fhir. Flags (environment variable in brackets):
+`
+
+// Main runs the command line args until ctx ends. ready, when not nil, is
+// called with the listening address once the server accepts connections.
+func Main(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(net.Addr)) error {
+	if len(args) == 0 || args[0] != "serve" {
+		fmt.Fprint(stderr, usage)
+		return errors.New("unknown or missing command; the only command is serve")
+	}
+	cfg, err := parseFlags(args[1:], getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing store", "error", err)
+		}
+	}()
+	return serve(ctx, cfg, rest.New(service.New(store), rest.Options{BaseURL: cfg.baseURL, Logger: log}), log, ready)
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	fs.StringVar(&cfg.addr, "addr", env("TRIALFHIR_ADDR", ":8080"), "listen address [TRIALFHIR_ADDR]")
+	fs.StringVar(&cfg.baseURL, "base-url", env("TRIALFHIR_BASE_URL", ""), "public URL of the FHIR base, e.g. https://fhir.example.org/fhir; empty: taken from each request [TRIALFHIR_BASE_URL]")
+	fs.StringVar(&cfg.dataDir, "data-dir", env("TRIALFHIR_DATA_DIR", "./data"), "directory of the embedded store [TRIALFHIR_DATA_DIR]")
+	fs.StringVar(&cfg.mongoURI, "mongo-uri", env("TRIALFHIR_MONGO_URI", ""), "MongoDB connection string; when set, MongoDB is the store instead of the embedded one [TRIALFHIR_MONGO_URI]")
+	fs.StringVar(&cfg.mongoDB, "mongo-db", env("TRIALFHIR_MONGO_DB", "trialfhir"), "MongoDB database name [TRIALFHIR_MONGO_DB]")
+	fs.StringVar(&cfg.logLevel, "log-level", env("TRIALFHIR_LOG_LEVEL", "info"), "debug, info, warn or error [TRIALFHIR_LOG_LEVEL]")
+	fs.BoolVar(&cfg.syncFull, "sync-full", env("TRIALFHIR_SYNC_FULL", "") == "true", "embedded store: fsync every commit, durable against power loss too [TRIALFHIR_SYNC_FULL]")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return cfg, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", level, err)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func openStore(ctx context.Context, cfg config) (fhir.Store, error) {
+	if cfg.mongoURI != "" {
+		openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return mongo.Open(openCtx, cfg.mongoURI, cfg.mongoDB)
+	}
+	return sqlite.Open(cfg.dataDir, sqlite.Options{SyncFull: cfg.syncFull})
+}
+
+// serve listens until ctx ends, then lets in-flight requests finish.
+func serve(ctx context.Context, cfg config, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	store := "embedded"
+	if cfg.mongoURI != "" {
+		store = "mongodb"
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "store", store)
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package index_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/trialfhir/trialfhir/fhir/index"
+)
+
+func TestTokenSearchFindsStoredKeys(t *testing.T) {
+	stored := index.Token{Param: "identifier", System: "urn:mrn", Code: "42"}.Keys()
+	noSystem := index.Token{Param: "identifier", Code: "42"}.Keys()
+	cases := []struct {
+		search         string
+		stored, absent bool // found on the token with a system, and on the one without
+	}{
+		{"urn:mrn|42", true, false},
+		{"42", true, true},
+		{"|42", false, true},
+		{"urn:mrn|", true, false},
+		{"urn:other|42", false, false},
+		{"43", false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.search, func(t *testing.T) {
+			key := index.TokenKey("identifier", tc.search)
+			require.Equal(t, tc.stored, contains(stored, key))
+			require.Equal(t, tc.absent, contains(noSystem, key))
+			require.False(t, contains(index.Token{Param: "other", System: "urn:mrn", Code: "42"}.Keys(), key), "another parameter never matches")
+		})
+	}
+}
+
+func TestLockNameIgnoresSpelling(t *testing.T) {
+	full := index.LockName(index.TokenKey("identifier", "urn:mrn|42"))
+	require.Equal(t, full, index.LockName(index.TokenKey("identifier", "42")))
+	require.Equal(t, full, index.LockName(index.TokenKey("identifier", "|42")))
+	require.NotEqual(t, full, index.LockName(index.TokenKey("identifier", "43")))
+}
+
+func TestExtract(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"list", `{"resourceType":"Patient","identifier":[{"system":"s","value":"1"},{"value":"2"}]}`,
+			[]string{index.TokenKey("identifier", "s|1"), index.TokenKey("identifier", "1"), index.TokenKey("identifier", "s|"), index.TokenKey("identifier", "|2"), index.TokenKey("identifier", "2")}},
+		{"single", `{"resourceType":"Bundle","identifier":{"system":"s","value":"b"}}`,
+			[]string{index.TokenKey("identifier", "s|b"), index.TokenKey("identifier", "b"), index.TokenKey("identifier", "s|")}},
+		{"none", `{"resourceType":"Binary"}`, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := index.Extract([]byte(tc.body))
+			require.NoError(t, err)
+			require.ElementsMatch(t, tc.want, got)
+		})
+	}
+}
+
+func contains(keys []string, k string) bool {
+	for _, x := range keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,104 @@
+package resource_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/resource"
+)
+
+func TestParseReportsEveryIssue(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string // "code expression"
+	}{
+		{"unknown element", `{"resourceType":"Patient","colour":"blue"}`, []string{"structure Patient.colour"}},
+		{"missing required", `{"resourceType":"Observation","code":{"text":"x"}}`, []string{"required Observation.status"}},
+		{"bad date", `{"resourceType":"Patient","birthDate":"1970-13-01"}`, []string{"value Patient.birthDate"}},
+		{"empty and null", `{"resourceType":"Patient","gender":"","name":[],"active":null}`,
+			[]string{"invalid Patient.active", "value Patient.gender", "invalid Patient.name"}},
+		{"unknown type", `{"resourceType":"Pateint"}`, []string{"not-supported resourceType"}},
+		{"not an object", `[1]`, []string{"structure "}},
+		{"no resourceType", `{"id":"a"}`, []string{"required resourceType"}},
+		{"trailing content", `{"resourceType":"Patient"} {}`, []string{"structure "}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := resource.Parse([]byte(tc.body))
+			require.Error(t, err)
+			fe := fhir.AsError(err)
+			var got []string
+			for _, e := range append([]*fhir.Error{fe}, fe.Issues...) {
+				expr := ""
+				if len(e.Expression) > 0 {
+					expr = e.Expression[0]
+				}
+				got = append(got, string(e.Code)+" "+expr)
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestSetMetaKeepsTheRest(t *testing.T) {
+	doc, err := resource.Parse([]byte(`{"resourceType":"Patient","id":"old","meta":{"versionId":"9","profile":["http://example.org/p"]},"gender":"female"}`))
+	require.NoError(t, err)
+	require.Equal(t, "old", doc.ID())
+	doc.SetID("new")
+	doc.SetMeta(3, time.Date(2026, 5, 6, 7, 8, 9, 123e6, time.UTC))
+	body, err := doc.Marshal()
+	require.NoError(t, err)
+	require.JSONEq(t, `{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z","profile":["http://example.org/p"]},"gender":"female"}`, string(body))
+	require.Regexp(t, `^\{"resourceType":"Patient","id":"new","meta":`, string(body))
+}
+
+func TestSummaryAndElements(t *testing.T) {
+	body := []byte(`{"resourceType":"Patient","id":"p","meta":{"versionId":"1"},"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},"name":[{"family":"Li"}],"gender":"male","photo":[{"url":"http://x"}],"deceasedBoolean":false,"contact":[{"name":{"family":"Wang"}}]}`)
+	cases := []struct {
+		name string
+		fn   func() ([]byte, error)
+		keys []string
+	}{
+		{"summary true", func() ([]byte, error) { return resource.Summary(body, "Patient", resource.SummaryTrue) }, []string{"resourceType", "id", "meta", "name", "gender", "deceasedBoolean"}},
+		{"summary text", func() ([]byte, error) { return resource.Summary(body, "Patient", resource.SummaryText) }, []string{"resourceType", "id", "meta", "text"}},
+		{"summary data", func() ([]byte, error) { return resource.Summary(body, "Patient", resource.SummaryData) }, []string{"resourceType", "id", "meta", "name", "gender", "photo", "deceasedBoolean", "contact"}},
+		{"elements choice", func() ([]byte, error) {
+			return resource.Elements(body, "Patient", []string{"deceased", "Patient.photo"})
+		}, []string{"resourceType", "id", "meta", "photo", "deceasedBoolean"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := tc.fn()
+			require.NoError(t, err)
+			var m map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(out, &m))
+			var keys []string
+			for k := range m {
+				keys = append(keys, k)
+			}
+			require.ElementsMatch(t, tc.keys, keys)
+			require.Contains(t, string(m["meta"]), `"SUBSETTED"`)
+			require.Contains(t, string(m["meta"]), `"versionId":"1"`)
+			_, err = resource.Parse(out)
+			require.NoError(t, err, "a subset is still valid R4")
+		})
+	}
+	same, err := resource.Summary(body, "Patient", resource.SummaryFalse)
+	require.NoError(t, err)
+	require.Equal(t, body, same)
+}
+
+func TestTypes(t *testing.T) {
+	types := resource.Types()
+	require.Len(t, types, 146, "R4 has 146 concrete resource types")
+	for _, want := range []string{"Patient", "Observation", "ResearchStudy", "ResearchSubject", "BodyStructure", "QuestionnaireResponse"} {
+		require.True(t, resource.Known(want), want)
+	}
+	require.False(t, resource.Known("Resource"))
+	require.True(t, resource.HasElement("Patient", "identifier"))
+	require.False(t, resource.HasElement("Binary", "identifier"))
+}

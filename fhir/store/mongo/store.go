@@ -1,0 +1,159 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+// closeTimeout bounds the work that must finish even when the caller's
+// context has already ended: Close, releasing a lock, and step 3 of Write.
+const closeTimeout = 5 * time.Second
+
+// Store is a fhir.Store kept in one MongoDB database. It is safe for
+// concurrent use by many goroutines and many processes sharing the database.
+type Store struct {
+	client    *mongo.Client
+	resources *mongo.Collection
+	history   *mongo.Collection
+	locks     *mongo.Collection
+	log       *slog.Logger
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ fhir.Store = (*Store)(nil)
+
+var ttlNote sync.Once
+
+// Open connects to the MongoDB server at uri, checks that it answers, and
+// makes sure the indexes of database exist. Errors are *fhir.Error: a
+// server that cannot be reached is CodeTransient.
+func Open(ctx context.Context, uri, database string) (*Store, error) {
+	if database == "" {
+		return nil, fhir.Errorf(fhir.CodeInvalid, "mongo: database name is empty")
+	}
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		// Connect does no I/O: this is a bad URI or option. The URI is not
+		// in the message, it may hold a password.
+		return nil, &fhir.Error{Code: fhir.CodeException, Message: "mongo: bad connection settings", Err: err}
+	}
+	if err := client.Ping(ctx, nil); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, dbError("ping", err)
+	}
+	db := client.Database(database)
+	s := &Store{
+		client:    client,
+		resources: db.Collection("resources"),
+		history:   db.Collection("history"),
+		locks:     db.Collection("locks"),
+		log:       slog.Default(),
+	}
+	if err := s.createIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// createIndexes creates the indexes every query relies on. Creating an index
+// that exists is a no-op, so every process does it at start-up.
+func (s *Store) createIndexes(ctx context.Context) error {
+	sets := []struct {
+		coll   *mongo.Collection
+		models []mongo.IndexModel
+	}{
+		{s.resources, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "type", Value: 1}, {Key: "keys", Value: 1}}}, // Search by key
+			{Keys: bson.D{{Key: "type", Value: 1}, {Key: "id", Value: 1}}},   // Search by type, sorted by id
+		}},
+		{s.history, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "type", Value: 1}, {Key: "id", Value: 1}, {Key: "vid", Value: -1}}},  // Read, Write, instance history
+			{Keys: bson.D{{Key: "lu", Value: -1}, {Key: "_id", Value: -1}}},                          // system history
+			{Keys: bson.D{{Key: "type", Value: 1}, {Key: "lu", Value: -1}, {Key: "_id", Value: -1}}}, // type history
+		}},
+	}
+	for _, set := range sets {
+		if _, err := set.coll.Indexes().CreateMany(ctx, set.models); err != nil {
+			return dbError("create indexes", err)
+		}
+	}
+
+	// The TTL index only sweeps lock documents whose holder died; Lock itself
+	// treats an expired lease as free, so correctness never depends on it.
+	// That is why a server without TTL indexes (FerretDB answers "not
+	// implemented") is tolerated, and nothing else is.
+	ttl := mongo.IndexModel{
+		Keys:    bson.D{{Key: "expires", Value: 1}},
+		Options: options.Index().SetExpireAfterSeconds(0),
+	}
+	if _, err := s.locks.Indexes().CreateOne(ctx, ttl); err != nil {
+		if !isNotImplemented(err) {
+			return dbError("create lock index", err)
+		}
+		// Once per process: tests open hundreds of stores on FerretDB.
+		ttlNote.Do(func() {
+			s.log.Info("mongo: TTL indexes not supported by this server; expired locks are removed only when contended")
+		})
+	}
+	return nil
+}
+
+// Close disconnects from the server. It may be called more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		if err := s.client.Disconnect(ctx); err != nil && !errors.Is(err, mongo.ErrClientDisconnected) {
+			s.closeErr = dbError("disconnect", err)
+		}
+	})
+	return s.closeErr
+}
+
+// Read returns the newest committed version of typ/id, a delete tombstone
+// included. It reads history, where versions are committed, rather than the
+// search projection, which can lag behind it (see settle).
+func (s *Store) Read(ctx context.Context, typ, id string) (*fhir.Resource, error) {
+	if !validRef(typ, id) {
+		// Write refuses such names, so nothing was ever stored under them.
+		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s not found", typ, id)
+	}
+	d, err := s.latest(ctx, typ, id)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s not found", typ, id)
+	}
+	r := d.resource()
+	return &r, nil
+}
+
+// VRead returns one version of typ/id, a delete tombstone included.
+func (s *Store) VRead(ctx context.Context, typ, id string, version int64) (*fhir.Resource, error) {
+	if !validRef(typ, id) {
+		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s version %d not found", typ, id, version)
+	}
+	var d document
+	err := s.history.FindOne(ctx, bson.D{{Key: "_id", Value: historyID(typ, id, version)}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s version %d not found", typ, id, version)
+	}
+	if err != nil {
+		return nil, dbError("vread", err)
+	}
+	r := d.resource()
+	return &r, nil
+}
