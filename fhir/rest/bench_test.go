@@ -166,8 +166,11 @@ func BenchmarkUpdate(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					id := ids[next.Add(1)%int64(len(ids))]
+					n := next.Add(1)
+					id := ids[n%int64(len(ids))]
 					body := bytes.Replace(benchObservation, []byte(`"Observation",`), []byte(`"Observation","id":"`+id+`",`), 1)
+					// A new value each time: an unchanged update writes nothing.
+					body = bytes.Replace(body, []byte(`"value":13.5`), []byte(`"value":`+strconv.FormatInt(n, 10)), 1)
 					benchSend(b, "PUT", base+"/Observation/"+id, body, http.StatusOK, "Prefer", "return=minimal")
 				}
 			})

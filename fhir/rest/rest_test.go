@@ -94,9 +94,12 @@ func TestUpdateAsCreate(t *testing.T) {
 	first := c.do("PUT", "/Observation/client-chosen-1", obs)
 	require.Equal(t, http.StatusCreated, first.status, "%s", first.body)
 	require.Equal(t, "client-chosen-1", first.id(t))
-	second := c.do("PUT", "/Observation/client-chosen-1", obs)
-	require.Equal(t, http.StatusOK, second.status)
-	require.Equal(t, `W/"2"`, second.header.Get("ETag"))
+	same := c.do("PUT", "/Observation/client-chosen-1", obs)
+	require.Equal(t, http.StatusOK, same.status)
+	require.Equal(t, `W/"1"`, same.header.Get("ETag"), "an update that changes nothing makes no version")
+	changed := c.do("PUT", "/Observation/client-chosen-1", strings.Replace(obs, `"final"`, `"amended"`, 1))
+	require.Equal(t, http.StatusOK, changed.status)
+	require.Equal(t, `W/"2"`, changed.header.Get("ETag"))
 }
 
 func TestUpdateRefusals(t *testing.T) {

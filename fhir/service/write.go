@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 
 	"github.com/trialfhir/trialfhir/fhir"
@@ -73,6 +74,11 @@ func (s *Service) update(ctx context.Context, doc *resource.Doc, id string, ifMa
 		}
 		if ifMatch != nil && (cur == nil || cur.VersionID != *ifMatch) {
 			return nil, versionMismatch(doc.Type, id, *ifMatch)
+		}
+		if unchanged, err := sameContent(doc, cur); err != nil || unchanged {
+			// A resent update changes nothing, so it makes no new version
+			// (as HAPI does): retries of a hospital's feed stay idempotent.
+			return &Result{Outcome: Updated, Resource: cur}, err
 		}
 		r, err := s.version(doc.Type, doc, id, cur, "PUT")
 		if err != nil {
@@ -215,4 +221,19 @@ func versionMismatch(typ, id string, want int64) error {
 
 func contention(typ, id string) error {
 	return fhir.Errorf(fhir.CodeTransient, "%s/%s is being updated by too many writers; try again", typ, id)
+}
+
+// sameContent reports whether doc, given cur's id and meta, renders to
+// exactly cur's stored body.
+func sameContent(doc *resource.Doc, cur *fhir.Resource) (bool, error) {
+	if cur == nil || cur.Deleted {
+		return false, nil
+	}
+	doc.SetID(cur.ID)
+	doc.SetMeta(cur.VersionID, cur.LastUpdated)
+	body, err := doc.Marshal()
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(body, cur.Body), nil
 }
