@@ -67,9 +67,10 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error
 // conflict reports that r.Type/r.ID is not at version expect, after rolling
 // its search projection forward: a conflict is how a writer learns that
 // someone else committed, and that someone may have died before step 3.
+// The conflict is certain either way, so a failed repair is only logged.
 func (s *Store) conflict(ctx context.Context, r *fhir.Resource, expect int64) error {
 	if err := s.rollForward(ctx, r.Type, r.ID); err != nil {
-		return err
+		s.log.Warn("mongo: rolling a search projection forward failed", "ref", r.Ref(), "error", err)
 	}
 	return fhir.Errorf(fhir.CodeConflict, "%s/%s is not at version %d", r.Type, r.ID, expect)
 }
