@@ -31,6 +31,8 @@ var formatAliases = map[string]bool{"json": true}
 func negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if f := c.QueryParam("_format"); f != "" {
+			// An unescaped "+" in "_format=application/fhir+json" arrives as a space.
+			f = strings.ReplaceAll(f, " ", "+")
 			mt, params, err := mime.ParseMediaType(f)
 			if err != nil && !formatAliases[f] {
 				return notAcceptable("_format " + f + " is not supported; use json")

@@ -239,6 +239,7 @@ func TestNegotiation(t *testing.T) {
 		{"xml", "", []string{"Accept", "application/fhir+xml"}, 406},
 		{"_format json", "?_format=json", []string{"Accept", "application/fhir+xml"}, 200},
 		{"_format mime", "?_format=application/fhir%2Bjson", nil, 200},
+		{"_format mime unescaped plus", "?_format=application/fhir+json", nil, 200},
 		{"_format xml", "?_format=xml", nil, 406},
 		{"_format turtle", "?_format=ttl", nil, 406},
 	}

@@ -1,0 +1,147 @@
+package searchparam
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Type is a search parameter type (R4 3.1.1.4).
+type Type string
+
+// The search parameter types.
+const (
+	Number    Type = "number"
+	Date      Type = "date"
+	String    Type = "string"
+	Token     Type = "token"
+	Reference Type = "reference"
+	Composite Type = "composite"
+	Quantity  Type = "quantity"
+	URI       Type = "uri"
+	Special   Type = "special"
+)
+
+// Component is one part of a composite parameter.
+type Component struct {
+	Definition string `json:"definition"`
+	Expression string `json:"expression"`
+}
+
+// Definition is the part of a SearchParameter resource search uses.
+type Definition struct {
+	URL        string      `json:"url"`
+	Code       string      `json:"code"`
+	Base       []string    `json:"base"`
+	Type       Type        `json:"type"`
+	Expression string      `json:"expression,omitempty"`
+	Target     []string    `json:"target,omitempty"`
+	Component  []Component `json:"component,omitempty"`
+}
+
+//go:embed r4.json
+var r4JSON []byte
+
+// Registry maps resource types and codes to definitions. It is safe for
+// concurrent use; Add makes a definition visible to later lookups.
+type Registry struct {
+	mu     sync.RWMutex
+	byBase map[string]map[string]*Definition // base type -> code -> definition
+	byURL  map[string]*Definition
+}
+
+// New returns a registry holding the R4 definitions.
+func New() (*Registry, error) {
+	var defs []Definition
+	if err := json.Unmarshal(r4JSON, &defs); err != nil {
+		return nil, fmt.Errorf("r4 search parameters: %w", err)
+	}
+	r := &Registry{byBase: map[string]map[string]*Definition{}, byURL: map[string]*Definition{}}
+	for i := range defs {
+		r.add(&defs[i])
+	}
+	return r, nil
+}
+
+var (
+	defaultOnce sync.Once
+	defaultReg  *Registry
+)
+
+// Default returns a process-wide registry of the R4 definitions.
+func Default() *Registry {
+	defaultOnce.Do(func() {
+		r, err := New()
+		if err != nil {
+			panic(err) // r4.json is compiled in: a failure is a build defect
+		}
+		defaultReg = r
+	})
+	return defaultReg
+}
+
+// Add registers d for each of its base types, replacing a definition with
+// the same code on the same base.
+func (r *Registry) Add(d Definition) error {
+	if d.Code == "" || len(d.Base) == 0 || d.Type == "" {
+		return fmt.Errorf("search parameter needs code, base and type")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.add(&d)
+	return nil
+}
+
+func (r *Registry) add(d *Definition) {
+	for _, b := range d.Base {
+		if r.byBase[b] == nil {
+			r.byBase[b] = map[string]*Definition{}
+		}
+		r.byBase[b][d.Code] = d
+	}
+	if d.URL != "" {
+		r.byURL[d.URL] = d
+	}
+}
+
+// Lookup returns the parameter code on resource type typ, including those
+// defined on Resource and DomainResource, which apply to every type.
+func (r *Registry) Lookup(typ, code string) (*Definition, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, b := range []string{typ, "DomainResource", "Resource"} {
+		if d, ok := r.byBase[b][code]; ok {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// ByURL returns the definition with canonical URL url (composite
+// components refer to their parts this way).
+func (r *Registry) ByURL(url string) (*Definition, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	d, ok := r.byURL[url]
+	return d, ok
+}
+
+// For returns every parameter that applies to typ, sorted by code.
+func (r *Registry) For(typ string) []*Definition {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	seen := map[string]bool{}
+	var out []*Definition
+	for _, b := range []string{typ, "DomainResource", "Resource"} {
+		for code, d := range r.byBase[b] {
+			if !seen[code] {
+				seen[code] = true
+				out = append(out, d)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
