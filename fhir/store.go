@@ -21,21 +21,22 @@ type Resource struct {
 	// Body is the resource as FHIR JSON with id and meta already set. Stores
 	// keep it byte for byte; reads hand it out without re-encoding.
 	Body []byte
-	// Index holds the search keys extracted from Body when it was written.
-	Index []string
+	// Index holds the search index entries extracted from Body when it was
+	// written; empty for a tombstone.
+	Index Index
 }
 
 // Ref returns "Type/id".
 func (r *Resource) Ref() string { return r.Type + "/" + r.ID }
 
-// Query selects current, non-deleted resources of one type. Every clause must
-// hold (AND); a clause holds when the resource has any of its keys (OR).
-// Keys are produced by the index package; stores compare them as opaque
-// strings.
+// Query selects current, non-deleted resources of one type: every predicate
+// must hold (AND). Predicates are built by the search package from index
+// entries the index package defines; stores evaluate them exactly as
+// Pred.Holds does, with their own indexes.
 type Query struct {
-	Type    string
-	IDs     []string // when not empty, the resource id must be one of these
-	Clauses [][]string
+	Type  string
+	IDs   []string // when not empty, the resource id must be one of these
+	Preds []Pred
 	// After, when set, returns only ids sorting after it (keyset paging).
 	After string
 	// Limit caps the result; 0 means no limit.

@@ -1,7 +1,9 @@
-// Package index turns resources into search keys and search values into the
-// same keys, so that a store answers a search by set membership alone.
+// Package index computes what the search index holds for a resource: for
+// every search parameter of its type (package searchparam), the values its
+// FHIRPath expression yields, as exact-match keys, normalised strings and
+// intervals (fhir.Index). The search package builds its predicates from the
+// same key and parameter spellings, which are private to this package.
 //
-// A key is an opaque string; its layout is private to this package. Both
-// stores keep the keys of each current resource and look them up through their
-// own indexes (a SQLite index, a MongoDB multikey index).
+// Stores keep the entries of each current resource and answer predicates
+// with their own indexes (SQLite tables, MongoDB multikey indexes).
 package index

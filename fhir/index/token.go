@@ -1,8 +1,9 @@
 package index
 
 import (
-	"encoding/json"
 	"strings"
+
+	"github.com/trialfhir/trialfhir/fhir"
 )
 
 // sep cannot occur in a search parameter name and is vanishingly unlikely in
@@ -43,57 +44,9 @@ func TokenKey(param, value string) string {
 	}
 }
 
-// Extract returns the search keys of a resource given as FHIR JSON. At this
-// stage it indexes the token parameter common to nearly every resource,
-// identifier, whether the element is a list or a single Identifier.
-func Extract(body []byte) ([]string, error) {
-	var doc struct {
-		Identifier json.RawMessage `json:"identifier"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, err
-	}
-	var keys []string
-	for _, id := range identifiers(doc.Identifier) {
-		if id.Value == "" && id.System == "" {
-			continue
-		}
-		keys = append(keys, Token{Param: "identifier", System: id.System, Code: id.Value}.Keys()...)
-	}
-	return dedupe(keys), nil
-}
-
-type identifier struct {
-	System string `json:"system"`
-	Value  string `json:"value"`
-}
-
-func identifiers(raw json.RawMessage) []identifier {
-	if len(raw) == 0 {
-		return nil
-	}
-	var list []identifier
-	if json.Unmarshal(raw, &list) == nil {
-		return list
-	}
-	var one identifier
-	if json.Unmarshal(raw, &one) == nil {
-		return []identifier{one}
-	}
-	return nil
-}
-
-func dedupe(keys []string) []string {
-	seen := make(map[string]bool, len(keys))
-	out := keys[:0]
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
-}
+// Extract returns the index entries of a resource given as FHIR JSON,
+// using the default registry's search parameters.
+func Extract(body []byte) (fhir.Index, error) { return Default().Extract(body) }
 
 // LockName returns the part of a key that identifies what it finds
 // regardless of how it was written: the parameter and the code for

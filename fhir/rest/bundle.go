@@ -170,25 +170,29 @@ func (a *api) search(c echo.Context) error {
 	if err != nil {
 		return fhir.Errorf(fhir.CodeInvalid, "cannot read search parameters")
 	}
-	p := preferOf(c)
-	req, err := search.Parse(c.Param("type"), params, p.lenient)
+	req, err := search.Parse(c.Param("type"), params, preferOf(c).lenient)
 	if err != nil {
 		return err
 	}
-	q := req.Query
+	after := ""
 	if s := params.Get("_page"); s != "" {
-		after, err := base64.RawURLEncoding.DecodeString(s)
+		raw, err := base64.RawURLEncoding.DecodeString(s)
 		if err != nil {
 			return fhir.Errorf(fhir.CodeInvalid, "_page is not a valid page token").At("_page")
 		}
-		q.After = string(after)
+		after = string(raw)
 	}
 	b := newBundle("searchset")
 	base := a.baseURL(c)
 	self := base + "/" + c.Param("type")
 	b.Link = append(b.Link, link{"self", self + queryOf(params)})
+	ctx := c.Request().Context()
 	if req.Summary == "count" || req.Count == 0 {
-		all, err := a.svc.Search(c.Request().Context(), q)
+		q, err := a.svc.Resolve(ctx, req)
+		if err != nil {
+			return err
+		}
+		all, err := a.svc.Search(ctx, q)
 		if err != nil {
 			return err
 		}
@@ -196,27 +200,30 @@ func (a *api) search(c echo.Context) error {
 		b.Total = &n
 		return writeBundle(c, b)
 	}
-	q.Limit = req.Count + 1
-	found, err := a.svc.Search(c.Request().Context(), q)
+	page, err := a.svc.SearchPage(ctx, req, after, req.Count)
 	if err != nil {
 		return err
 	}
-	if len(found) > req.Count {
-		found = found[:req.Count]
+	if page.More {
 		next := cloneValues(params)
-		next.Set("_page", base64.RawURLEncoding.EncodeToString([]byte(found[len(found)-1].ID)))
+		next.Set("_page", base64.RawURLEncoding.EncodeToString([]byte(page.Matches[len(page.Matches)-1].ID)))
 		b.Link = append(b.Link, link{"next", self + "?" + next.Encode()})
-	} else if q.After == "" {
-		n := len(found)
+	} else if after == "" {
+		n := len(page.Matches)
 		b.Total = &n
 	}
-	for i := range found {
-		r := &found[i]
-		body, err := subsetOf(c, r)
-		if err != nil {
-			return err
+	for _, group := range []struct {
+		mode      string
+		resources []fhir.Resource
+	}{{"match", page.Matches}, {"include", page.Included}} {
+		for i := range group.resources {
+			r := &group.resources[i]
+			body, err := subsetOf(c, r)
+			if err != nil {
+				return err
+			}
+			b.Entry = append(b.Entry, entry{FullURL: base + "/" + r.Ref(), Resource: body, Search: &entrySearch{Mode: group.mode}})
 		}
-		b.Entry = append(b.Entry, entry{FullURL: base + "/" + r.Ref(), Resource: body, Search: &entrySearch{Mode: "match"}})
 	}
 	if len(req.Ignored) > 0 {
 		b.Entry = append(b.Entry, entry{Resource: information("not-supported", "warning",

@@ -19,7 +19,16 @@ func TestConcurrentIfMatchUpdates(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			c := startAPI(t, st.open(t))
 			obs := readTestdata(t, "observation.json")
-			const id, clients = "contended", 50
+			const id = "contended"
+			// 50 clients, as issue 3 asks. The in-process FerretDB behind
+			// "mongo" serialises every operation of a database on one SQLite
+			// connection, so 50 retrying clients there cost minutes on a
+			// 2-core CI machine; it gets 20, and the store-level contract
+			// suite races 50 writers on it.
+			clients := 50
+			if st.name == "mongo" {
+				clients = 20
+			}
 			require.Equal(t, http.StatusCreated, c.do("PUT", "/Observation/"+id, withID(obs, id)).status)
 
 			var mu sync.Mutex

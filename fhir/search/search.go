@@ -5,10 +5,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/index"
 	"github.com/trialfhir/trialfhir/fhir/resource"
+	"github.com/trialfhir/trialfhir/fhir/searchparam"
 )
 
 // Page sizes: DefaultCount when the client gives none, MaxCount at most.
@@ -25,6 +27,25 @@ type Request struct {
 	Elements []string
 	// Ignored lists parameters dropped under lenient handling.
 	Ignored []string
+	// Joins are chained and _has conditions, resolved by the service.
+	Joins []Join
+	// joinGroups says how many consecutive Joins form one condition (a
+	// chain over several target types is an OR of joins).
+	joinGroups []int
+	// Includes are the _include and _revinclude of the search.
+	Includes []Include
+}
+
+// JoinGroups returns the Joins grouped into conditions: the joins of one
+// group are ORed, the groups ANDed.
+func (r *Request) JoinGroups() [][]Join {
+	var out [][]Join
+	i := 0
+	for _, n := range r.joinGroups {
+		out = append(out, r.Joins[i:i+n])
+		i += n
+	}
+	return out
 }
 
 // result parameters shape the Bundle instead of filtering resources.
@@ -32,10 +53,22 @@ var result = map[string]bool{
 	"_count": true, "_summary": true, "_elements": true, "_format": true, "_pretty": true, "_page": true,
 }
 
-// Parse parses the parameters of a search on typ. With lenient false an
-// unknown or unsupported parameter is an error naming it (CodeInvalid);
-// with lenient true it is dropped and listed in Ignored.
+// Parse parses the parameters of a search on typ against the default
+// registry. With lenient false an unknown or unsupported parameter is an
+// error naming it; with lenient true it is dropped and listed in Ignored.
 func Parse(typ string, params url.Values, lenient bool) (*Request, error) {
+	return (&parser{reg: searchparam.Default(), now: time.Now()}).parseDepth(typ, params, lenient, 0)
+}
+
+type parser struct {
+	reg *searchparam.Registry
+	now time.Time
+}
+
+func (p *parser) parseDepth(typ string, params url.Values, lenient bool, depth int) (*Request, error) {
+	if depth > MaxChainDepth {
+		return nil, fhir.Errorf(fhir.CodeTooCostly, "chains and _has nest at most %d levels", MaxChainDepth).WithStatus(400)
+	}
 	r := &Request{Query: fhir.Query{Type: typ}, Count: DefaultCount}
 	names := make([]string, 0, len(params))
 	for name := range params {
@@ -44,7 +77,7 @@ func Parse(typ string, params url.Values, lenient bool) (*Request, error) {
 	sort.Strings(names)
 	for _, name := range names {
 		for _, value := range params[name] {
-			if err := r.add(typ, name, value); err != nil {
+			if err := p.add(r, typ, name, value, depth); err != nil {
 				if lenient && fhir.ErrorCode(err) == fhir.CodeNotSupported {
 					r.Ignored = append(r.Ignored, name)
 					continue
@@ -56,14 +89,26 @@ func Parse(typ string, params url.Values, lenient bool) (*Request, error) {
 	return r, nil
 }
 
-func (r *Request) add(typ, name, value string) error {
-	base, modifier, _ := strings.Cut(name, ":")
-	if modifier != "" && (base == "_id" || result[base] || base == "identifier") {
-		return fhir.Errorf(fhir.CodeNotSupported, "modifier :%s is not supported on %s", modifier, base).
-			At(name).WithStatus(400)
-	}
+func (p *parser) add(r *Request, typ, name, value string, depth int) error {
 	switch {
-	case base == "_id":
+	case strings.HasPrefix(name, "_has:"):
+		return p.has(r, typ, name, value, depth)
+	case strings.HasPrefix(name, "_include") || strings.HasPrefix(name, "_revinclude"):
+		return p.include(r, typ, name, value)
+	case strings.Contains(name, ".") && !strings.HasPrefix(name, "_"):
+		return p.chain(r, typ, name, value, depth)
+	}
+	base, modifier, _ := strings.Cut(name, ":")
+	if result[base] {
+		if modifier != "" {
+			return unsupportedModifier(base, modifier)
+		}
+		return r.addResult(base, value)
+	}
+	if base == "_id" {
+		if modifier != "" {
+			return unsupportedModifier(base, modifier)
+		}
 		ids := splitOr(value)
 		if len(r.Query.IDs) > 0 {
 			ids = intersect(r.Query.IDs, ids) // _id twice: both must hold
@@ -72,32 +117,119 @@ func (r *Request) add(typ, name, value string) error {
 			}
 		}
 		r.Query.IDs = ids
-	case base == "identifier" && resource.HasElement(typ, "identifier"):
-		var clause []string
-		for _, v := range splitOr(value) {
-			clause = append(clause, index.TokenKey("identifier", v))
+		return nil
+	}
+	d, ok := p.reg.Lookup(typ, base)
+	if !ok || skippedParams[base] || d.Type == searchparam.Special {
+		return fhir.Errorf(fhir.CodeNotSupported, "unknown or unsupported search parameter %q for %s", name, typ).
+			At(name).WithStatus(400)
+	}
+	pred, err := p.pred(d, modifier, value)
+	if err != nil {
+		return err
+	}
+	r.Query.Preds = append(r.Query.Preds, pred)
+	return nil
+}
+
+// skippedParams are defined by the spec but not indexed (see index.Extract).
+var skippedParams = map[string]bool{"_text": true, "_content": true, "_query": true, "_list": true, "_has": true}
+
+// pred parses one parameter occurrence: its comma-separated values are ORed
+// (R4 3.1.1.5.7).
+func (p *parser) pred(d *searchparam.Definition, modifier, value string) (fhir.Pred, error) {
+	if modifier == "missing" {
+		switch value {
+		case "true":
+			return fhir.Pred{Not: true, Any: []fhir.Match{{Kind: fhir.MatchKey, Key: index.PresenceKey(d.Code)}}}, nil
+		case "false":
+			return fhir.KeyPred(index.PresenceKey(d.Code)), nil
 		}
-		r.Query.Clauses = append(r.Query.Clauses, clause)
-	case base == "_count":
+		return fhir.Pred{}, fhir.Errorf(fhir.CodeInvalid, "%s:missing must be true or false", d.Code).At(d.Code + ":missing")
+	}
+	var pred fhir.Pred
+	values := splitOr(value)
+	for _, v := range values {
+		if v == "" {
+			return fhir.Pred{}, fhir.Errorf(fhir.CodeInvalid, "%s has an empty value", d.Code).At(d.Code)
+		}
+		ms, not, err := p.matches(d, modifier, v)
+		if err != nil {
+			return fhir.Pred{}, err
+		}
+		if not {
+			if len(values) > 1 {
+				return fhir.Pred{}, fhir.Errorf(fhir.CodeNotSupported, "%s: ne or :not cannot be combined with other values", d.Code).At(d.Code).WithStatus(400)
+			}
+			pred.Not = true
+		}
+		pred.Any = append(pred.Any, ms...)
+	}
+	return pred, nil
+}
+
+func (p *parser) matches(d *searchparam.Definition, modifier, v string) ([]fhir.Match, bool, error) {
+	noModifier := func() error {
+		if modifier != "" {
+			return unsupportedModifier(d.Code, modifier)
+		}
+		return nil
+	}
+	switch d.Type {
+	case searchparam.Token:
+		ms, err := tokenMatches(d.Code, modifier, v)
+		return ms, modifier == "not", err
+	case searchparam.String:
+		ms, err := stringMatches(d.Code, modifier, v)
+		return ms, false, err
+	case searchparam.Reference:
+		ms, err := referenceMatches(d.Code, modifier, v, d.Target)
+		return ms, false, err
+	case searchparam.URI:
+		ms, err := uriMatches(d.Code, modifier, v)
+		return ms, false, err
+	case searchparam.Date:
+		if err := noModifier(); err != nil {
+			return nil, false, err
+		}
+		return dateMatches(d.Code, v, p.now)
+	case searchparam.Number:
+		if err := noModifier(); err != nil {
+			return nil, false, err
+		}
+		return numberMatches(d.Code, v)
+	case searchparam.Quantity:
+		if err := noModifier(); err != nil {
+			return nil, false, err
+		}
+		return quantityMatches(d.Code, v)
+	case searchparam.Composite:
+		if err := noModifier(); err != nil {
+			return nil, false, err
+		}
+		return p.compositeMatches(d, v, p.now)
+	}
+	return nil, false, fhir.Errorf(fhir.CodeNotSupported, "search parameter %s is not supported", d.Code).At(d.Code).WithStatus(400)
+}
+
+func (r *Request) addResult(name, value string) error {
+	switch name {
+	case "_count":
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 0 {
 			return fhir.Errorf(fhir.CodeInvalid, "_count must be a non-negative integer").At("_count")
 		}
 		r.Count = min(n, MaxCount)
-	case base == "_summary":
+	case "_summary":
 		m, err := resource.ParseSummary(value)
 		if err != nil {
 			return err
 		}
 		r.Summary = m
-	case base == "_elements":
+	case "_elements":
 		r.Elements = append(r.Elements, strings.Split(value, ",")...)
-	case result[base]:
-		// _format, _pretty and _page are read by the HTTP layer.
-	default:
-		return fhir.Errorf(fhir.CodeNotSupported, "unknown or unsupported search parameter %q for %s", name, typ).
-			At(name).WithStatus(400)
 	}
+	// _format, _pretty and _page are read by the HTTP layer.
 	return nil
 }
 
@@ -160,7 +292,10 @@ func ParseCondition(typ, condition string) (fhir.Query, error) {
 	if err != nil {
 		return fhir.Query{}, err
 	}
-	if len(req.Query.IDs) == 0 && len(req.Query.Clauses) == 0 {
+	if len(req.Joins) > 0 || len(req.Includes) > 0 {
+		return fhir.Query{}, fhir.Errorf(fhir.CodeNotSupported, "a condition cannot use chains, _has or _include").WithStatus(400)
+	}
+	if len(req.Query.IDs) == 0 && len(req.Query.Preds) == 0 {
 		return fhir.Query{}, fhir.Errorf(fhir.CodeInvalid, "a conditional interaction needs at least one search criterion")
 	}
 	return req.Query, nil
@@ -175,9 +310,11 @@ func LockNames(q fhir.Query) []string {
 	for _, id := range q.IDs {
 		names = append(names, q.Type+"/_id/"+id)
 	}
-	for _, clause := range q.Clauses {
-		for _, k := range clause {
-			names = append(names, q.Type+"/"+index.LockName(k))
+	for _, p := range q.Preds {
+		for _, m := range p.Any {
+			if m.Kind == fhir.MatchKey && !p.Not {
+				names = append(names, q.Type+"/"+index.LockName(m.Key))
+			}
 		}
 	}
 	sort.Strings(names)
@@ -195,15 +332,15 @@ type Param struct {
 	Name, Type, Definition, Documentation string
 }
 
-// Params lists the search parameters supported on typ; the same switch in
-// Request.add accepts them.
+// Params lists the search parameters supported on typ.
 func Params(typ string) []Param {
 	ps := []Param{{Name: "_id", Type: "token", Definition: "http://hl7.org/fhir/SearchParameter/Resource-id",
 		Documentation: "logical id of the resource"}}
-	if resource.HasElement(typ, "identifier") {
-		ps = append(ps, Param{Name: "identifier", Type: "token",
-			Definition:    "http://hl7.org/fhir/SearchParameter/" + typ + "-identifier",
-			Documentation: "system|value, |value, system| or value; also the key of conditional create, update and delete"})
+	for _, d := range searchparam.Default().For(typ) {
+		if d.Code == "_id" || skippedParams[d.Code] || d.Type == searchparam.Special || d.Expression == "" {
+			continue
+		}
+		ps = append(ps, Param{Name: d.Code, Type: string(d.Type), Definition: d.URL})
 	}
 	return ps
 }

@@ -22,13 +22,13 @@ func TestParse(t *testing.T) {
 	}{
 		{name: "ids", query: "_id=a,b", want: fhir.Query{Type: "Patient", IDs: []string{"a", "b"}}},
 		{name: "ids twice intersect", query: "_id=a,b&_id=b,c", want: fhir.Query{Type: "Patient", IDs: []string{"b"}}},
-		{name: "identifier or", query: "identifier=s|1,2", want: fhir.Query{Type: "Patient", Clauses: [][]string{{index.TokenKey("identifier", "s|1"), index.TokenKey("identifier", "2")}}}},
-		{name: "escaped comma", query: `identifier=a\,b`, want: fhir.Query{Type: "Patient", Clauses: [][]string{{index.TokenKey("identifier", "a,b")}}}},
+		{name: "identifier or", query: "identifier=s|1,2", want: fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(index.TokenKey("identifier", "s|1"), index.TokenKey("identifier", "2"))}}},
+		{name: "escaped comma", query: `identifier=a\,b`, want: fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(index.TokenKey("identifier", "a,b"))}}},
 		{name: "count", query: "_count=5", want: fhir.Query{Type: "Patient"}, count: 5},
 		{name: "count capped", query: "_count=100000", want: fhir.Query{Type: "Patient"}, count: search.MaxCount},
 		{name: "bad count", query: "_count=-1", errCode: fhir.CodeInvalid},
 		{name: "unknown strict", query: "colour=blue", errCode: fhir.CodeNotSupported},
-		{name: "unknown modifier", query: "identifier:text=x", errCode: fhir.CodeNotSupported},
+		{name: "unknown modifier", query: "identifier:fuzzy=x", errCode: fhir.CodeNotSupported},
 		{name: "unknown lenient", query: "colour=blue&_id=a", lenient: true, want: fhir.Query{Type: "Patient", IDs: []string{"a"}}, ignored: []string{"colour"}},
 	}
 	for _, tc := range cases {
@@ -58,7 +58,7 @@ func TestIdentifierOnlyWhereTheTypeHasOne(t *testing.T) {
 func TestParseCondition(t *testing.T) {
 	q, err := search.ParseCondition("Patient", "Patient?identifier=s|1&_format=json")
 	require.NoError(t, err)
-	require.Equal(t, [][]string{{index.TokenKey("identifier", "s|1")}}, q.Clauses)
+	require.Equal(t, []fhir.Pred{fhir.KeyPred(index.TokenKey("identifier", "s|1"))}, q.Preds)
 
 	for _, bad := range []string{"", "_count=1", "Observation?identifier=1", "colour=red", "%zz"} {
 		_, err := search.ParseCondition("Patient", bad)

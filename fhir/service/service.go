@@ -111,11 +111,11 @@ func (s *Service) version(typ string, doc *resource.Doc, id string, prev *fhir.R
 	if err != nil {
 		return nil, err
 	}
-	keys, err := index.Extract(body)
+	ix, err := index.Extract(body)
 	if err != nil {
 		return nil, fhir.AsError(err)
 	}
-	r.Body, r.Index = body, keys
+	r.Body, r.Index = body, ix
 	return r, nil
 }
 

@@ -1,12 +1,20 @@
 package mongo
 
 import (
+	"math"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/trialfhir/trialfhir/fhir"
 )
+
+// strSep joins the parameter and the value of a string index entry into one
+// array element, so that one anchored regex tests both on the same entry.
+// Parameters may not contain it (see validIndex), so the first one splits.
+const strSep = "\x1f"
 
 // document is one resource version as stored, both in history and in
 // resources (the newest version, for Search); only _id differs.
@@ -20,8 +28,20 @@ type document struct {
 	Method string        `bson:"method"`
 	// Body is a string, not a sub-document, so that the JSON comes back byte
 	// for byte (decimal precision, key order, whitespace).
-	Body string   `bson:"body,omitempty"`
-	Keys []string `bson:"keys"`
+	Body string `bson:"body,omitempty"`
+	// Keys, Strs and Rng are fhir.Resource.Index: Keys its keys, Strs its
+	// strings as "param\x1fvalue", Rng its ranges.
+	Keys []string   `bson:"keys"`
+	Strs []string   `bson:"strs"`
+	Rng  []rangeDoc `bson:"rng"`
+}
+
+// rangeDoc is one fhir.IndexRange. Sub-documents rather than parallel
+// arrays, so that MongoDB's $elemMatch tests both ends on one interval.
+type rangeDoc struct {
+	P  string  `bson:"p"`
+	Lo float64 `bson:"lo"`
+	Hi float64 `bson:"hi"`
 }
 
 // currentID is the _id of a resource in the resources collection.
@@ -31,6 +51,28 @@ func currentID(typ, id string) string { return typ + "/" + id }
 // not zero-padded: nothing sorts on it, the _id only has to be unique.
 func historyID(typ, id string, vid int64) string {
 	return typ + "/" + id + "/" + strconv.FormatInt(vid, 10)
+}
+
+// validIndex reports whether ix can be stored and searched as compiled in
+// pred.go: UTF-8 strings (BSON and regexes need it), no strSep in a string
+// parameter, no NaN in a range (MongoDB and Go order NaN differently).
+func validIndex(ix *fhir.Index) bool {
+	for _, k := range ix.Keys {
+		if !utf8.ValidString(k) {
+			return false
+		}
+	}
+	for _, s := range ix.Strings {
+		if strings.Contains(s.Param, strSep) || !utf8.ValidString(s.Param) || !utf8.ValidString(s.Value) {
+			return false
+		}
+	}
+	for _, r := range ix.Ranges {
+		if !utf8.ValidString(r.Param) || math.IsNaN(r.Lo) || math.IsNaN(r.Hi) {
+			return false
+		}
+	}
+	return true
 }
 
 // newDocument returns the history document of r.
@@ -43,13 +85,22 @@ func newDocument(r *fhir.Resource) *document {
 		LU:     bson.NewDateTimeFromTime(r.LastUpdated),
 		Del:    r.Deleted,
 		Method: r.Method,
-		// An empty array rather than null, so every document has the same
-		// shape for $in.
+		// Empty arrays rather than null, so every document has the same
+		// shape for the search filters.
 		Keys: []string{},
+		Strs: []string{},
+		Rng:  []rangeDoc{},
 	}
 	if !r.Deleted {
 		d.Body = string(r.Body)
-		d.Keys = append(d.Keys, r.Index...)
+		ix := &r.Index
+		d.Keys = append(d.Keys, ix.Keys...)
+		for _, s := range ix.Strings {
+			d.Strs = append(d.Strs, s.Param+strSep+s.Value)
+		}
+		for _, v := range ix.Ranges {
+			d.Rng = append(d.Rng, rangeDoc{P: v.Param, Lo: v.Lo, Hi: v.Hi})
+		}
 	}
 	return d
 }
@@ -75,7 +126,14 @@ func (d *document) resource() fhir.Resource {
 		r.Body = []byte(d.Body)
 	}
 	if len(d.Keys) > 0 {
-		r.Index = d.Keys
+		r.Index.Keys = d.Keys
+	}
+	for _, s := range d.Strs {
+		p, v, _ := strings.Cut(s, strSep)
+		r.Index.Strings = append(r.Index.Strings, fhir.IndexString{Param: p, Value: v})
+	}
+	for _, v := range d.Rng {
+		r.Index.Ranges = append(r.Index.Ranges, fhir.IndexRange{Param: v.P, Lo: v.Lo, Hi: v.Hi})
 	}
 	return r
 }

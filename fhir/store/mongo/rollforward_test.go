@@ -40,9 +40,9 @@ var base = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 
 func patient(id string, vid int64, mrn string) *fhir.Resource {
 	body := []byte(`{"resourceType":"Patient","id":"` + id + `","identifier":[{"system":"urn:mrn","value":"` + mrn + `"}]}`)
-	keys, _ := index.Extract(body)
+	ix, _ := index.Extract(body)
 	return &fhir.Resource{Type: "Patient", ID: id, VersionID: vid, LastUpdated: base.Add(time.Duration(vid) * time.Second),
-		Method: "PUT", Body: body, Index: keys}
+		Method: "PUT", Body: body, Index: ix}
 }
 
 // TestRollForward plays a writer that died after committing a version to
@@ -66,13 +66,20 @@ func TestRollForward(t *testing.T) {
 
 			// The dead writer's commit, as Write stores it.
 			orphan := patient("p", tc.expect+1, "orphan")
+			strs, rng := bson.A{}, bson.A{}
+			for _, v := range orphan.Index.Strings {
+				strs = append(strs, v.Param+"\x1f"+v.Value)
+			}
+			for _, v := range orphan.Index.Ranges {
+				rng = append(rng, bson.D{{Key: "p", Value: v.Param}, {Key: "lo", Value: v.Lo}, {Key: "hi", Value: v.Hi}})
+			}
 			_, err := db.Collection("history").InsertOne(ctx, bson.D{
 				{Key: "_id", Value: "Patient/p/" + strconv.FormatInt(orphan.VersionID, 10)},
 				{Key: "type", Value: "Patient"}, {Key: "id", Value: "p"},
 				{Key: "vid", Value: orphan.VersionID},
 				{Key: "lu", Value: bson.NewDateTimeFromTime(orphan.LastUpdated)},
 				{Key: "del", Value: false}, {Key: "method", Value: "PUT"},
-				{Key: "body", Value: string(orphan.Body)}, {Key: "keys", Value: orphan.Index},
+				{Key: "body", Value: string(orphan.Body)}, {Key: "keys", Value: orphan.Index.Keys}, {Key: "strs", Value: strs}, {Key: "rng", Value: rng},
 			})
 			require.NoError(t, err)
 
@@ -84,7 +91,7 @@ func TestRollForward(t *testing.T) {
 			require.Equal(t, tc.expect+1, got.VersionID)
 			require.Equal(t, string(orphan.Body), string(got.Body))
 			require.True(t, orphan.LastUpdated.Equal(got.LastUpdated))
-			found, err := s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{index.TokenKey("identifier", "urn:mrn|orphan")}}})
+			found, err := s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(index.TokenKey("identifier", "urn:mrn|orphan"))}})
 			require.NoError(t, err)
 			require.Len(t, found, 1, "the rolled-forward version is indexed")
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,9 @@ type Store struct {
 	history   *mongo.Collection
 	locks     *mongo.Collection
 	log       *slog.Logger
+	// elemMatch is set for MongoDB and unset for FerretDB 1.x, which
+	// rejects $elemMatch with field conditions (see rangeFilter).
+	elemMatch bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -60,6 +64,12 @@ func Open(ctx context.Context, uri, database string) (*Store, error) {
 		locks:     db.Collection("locks"),
 		log:       slog.Default(),
 	}
+	ferret, err := isFerretDB(ctx, db)
+	if err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	s.elemMatch = !ferret
 	if err := s.createIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
@@ -83,6 +93,16 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "lu", Value: -1}, {Key: "_id", Value: -1}}},                          // system history
 			{Keys: bson.D{{Key: "type", Value: 1}, {Key: "lu", Value: -1}, {Key: "_id", Value: -1}}}, // type history
 		}},
+	}
+	if s.elemMatch {
+		// For the string and range filters of pred.go. Only on MongoDB:
+		// FerretDB 1.x on SQLite pushes down no filter but one on _id, so
+		// there these would slow writes and serve no query.
+		sets[0].models = append(sets[0].models,
+			mongo.IndexModel{Keys: bson.D{{Key: "type", Value: 1}, {Key: "strs", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "type", Value: 1}, {Key: "rng.p", Value: 1}, {Key: "rng.lo", Value: 1}}},
+			mongo.IndexModel{Keys: bson.D{{Key: "type", Value: 1}, {Key: "rng.p", Value: 1}, {Key: "rng.hi", Value: 1}}},
+		)
 	}
 	for _, set := range sets {
 		if _, err := set.coll.Indexes().CreateMany(ctx, set.models); err != nil {
@@ -108,6 +128,25 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		})
 	}
 	return nil
+}
+
+// isFerretDB reports whether the server is FerretDB: its buildInfo reply
+// has fields of its own, "ferretdbVersion" in 1.x.
+func isFerretDB(ctx context.Context, db *mongo.Database) (bool, error) {
+	reply, err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Raw()
+	if err != nil {
+		return false, dbError("build info", err)
+	}
+	elems, err := reply.Elements()
+	if err != nil {
+		return false, dbError("build info", err)
+	}
+	for _, e := range elems {
+		if strings.HasPrefix(e.Key(), "ferretdb") {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Close disconnects from the server. It may be called more than once.

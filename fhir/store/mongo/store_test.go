@@ -2,6 +2,7 @@ package mongo_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -56,6 +57,10 @@ func TestInvalidInput(t *testing.T) {
 		{"slash in id", s.Write(ctx, &fhir.Resource{Type: "Patient", ID: "a/b", VersionID: 1}, 0), fhir.CodeInvalid},
 		{"empty type", s.Write(ctx, &fhir.Resource{ID: "a", VersionID: 1}, 0), fhir.CodeInvalid},
 		{"body not UTF-8", s.Write(ctx, &fhir.Resource{Type: "Patient", ID: "a", VersionID: 1, Body: []byte{0xff}}, 0), fhir.CodeInvalid},
+		{"index parameter with separator", s.Write(ctx, &fhir.Resource{Type: "Patient", ID: "a", VersionID: 1, Body: []byte("{}"),
+			Index: fhir.Index{Strings: []fhir.IndexString{{Param: "a\x1fb", Value: "c"}}}}, 0), fhir.CodeInvalid},
+		{"index range NaN", s.Write(ctx, &fhir.Resource{Type: "Patient", ID: "a", VersionID: 1, Body: []byte("{}"),
+			Index: fhir.Index{Ranges: []fhir.IndexRange{{Param: "a", Lo: math.NaN(), Hi: 1}}}}, 0), fhir.CodeInvalid},
 		{"read slash", second(s.Read(ctx, "Patient", "a/b")), fhir.CodeNotFound},
 		{"cursor not base64", second(s.History(ctx, fhir.HistoryQuery{Cursor: "%%%"})), fhir.CodeInvalid},
 		{"cursor without id", second(s.History(ctx, fhir.HistoryQuery{Cursor: "MTIz"})), fhir.CodeInvalid},     // "123"

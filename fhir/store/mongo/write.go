@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -29,6 +30,9 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error
 	if !r.Deleted && !utf8.Valid(r.Body) {
 		// BSON strings are UTF-8; FHIR JSON is too (RFC 8259).
 		return fhir.Errorf(fhir.CodeInvalid, "mongo: %s/%s body is not UTF-8", r.Type, r.ID)
+	}
+	if !r.Deleted && !validIndex(&r.Index) {
+		return fhir.Errorf(fhir.CodeInvalid, "mongo: %s/%s index has a value that cannot be stored", r.Type, r.ID)
 	}
 	if expect < 0 || r.VersionID != expect+1 {
 		return fhir.Errorf(fhir.CodeConflict, "%s/%s: version %d does not follow %d", r.Type, r.ID, r.VersionID, expect)
@@ -57,12 +61,22 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error
 	// 3. Bring the search projection up to date. The version is committed,
 	// and finishing now is cheaper than leaving it for the next writer, so
 	// a caller that goes away (an HTTP client hanging up) does not stop it.
-	// An error here means committed but maybe not yet searchable; the caller
-	// re-reads before retrying, as after any CodeTransient.
-	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+	// Failing here does not fail the write: the version is committed (Read
+	// sees it), and the next write or conflict on this resource rolls the
+	// projection forward. Reporting an error would make a client retry, and
+	// its retry would conflict with its own committed version.
+	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
-	return s.settle(finish, d)
+	if err := s.settle(finish, d); err != nil {
+		s.log.Warn("mongo: committed version not yet searchable; it is rolled forward on the next write",
+			"type", d.Type, "vid", d.VID, "error", fhir.ErrorCode(err))
+	}
+	return nil
 }
+
+// settleTimeout bounds step 3; generous, since a slow server is the case
+// it exists for.
+const settleTimeout = 30 * time.Second
 
 // conflict reports that r.Type/r.ID is not at version expect, after rolling
 // its search projection forward: a conflict is how a writer learns that

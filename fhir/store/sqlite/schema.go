@@ -32,4 +32,24 @@ CREATE TABLE IF NOT EXISTS keys (
 	PRIMARY KEY (type, id, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_lookup ON keys (type, key, id);
+
+CREATE TABLE IF NOT EXISTS strs (
+	type  TEXT NOT NULL,
+	id    TEXT NOT NULL,
+	param TEXT NOT NULL,
+	value TEXT NOT NULL,
+	PRIMARY KEY (type, param, value, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS strs_resource ON strs (type, id);
+
+CREATE TABLE IF NOT EXISTS ranges (
+	type  TEXT NOT NULL,
+	id    TEXT NOT NULL,
+	param TEXT NOT NULL,
+	lo    REAL NOT NULL,
+	hi    REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ranges_lo ON ranges (type, param, lo);
+CREATE INDEX IF NOT EXISTS ranges_hi ON ranges (type, param, hi);
+CREATE INDEX IF NOT EXISTS ranges_resource ON ranges (type, id);
 `

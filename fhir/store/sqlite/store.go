@@ -118,7 +118,7 @@ func (s *Store) Close() error {
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
-	for _, stmt := range []*sql.Stmt{s.ws.currentVersion, s.ws.insertHistory, s.ws.upsertResource, s.ws.deleteKeys, s.ws.insertKey} {
+	for _, stmt := range s.ws.all() {
 		if stmt != nil {
 			_ = stmt.Close()
 		}
@@ -135,7 +135,14 @@ func (s *Store) Close() error {
 
 // writeStmts are prepared once: parsing SQL was a tenth of a create's CPU.
 type writeStmts struct {
-	currentVersion, insertHistory, upsertResource, deleteKeys, insertKey *sql.Stmt
+	currentVersion, insertHistory, upsertResource *sql.Stmt
+	deleteKeys, deleteStrs, deleteRanges          *sql.Stmt
+	insertKey, insertStr, insertRange             *sql.Stmt
+}
+
+func (ws *writeStmts) all() []*sql.Stmt {
+	return []*sql.Stmt{ws.currentVersion, ws.insertHistory, ws.upsertResource, ws.deleteKeys, ws.deleteStrs,
+		ws.deleteRanges, ws.insertKey, ws.insertStr, ws.insertRange}
 }
 
 func (ws *writeStmts) prepare(db *sql.DB) error {
@@ -148,7 +155,11 @@ func (ws *writeStmts) prepare(db *sql.DB) error {
 		{&ws.upsertResource, `INSERT INTO resource (type, id, vid, hseq, deleted) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (type, id) DO UPDATE SET vid = excluded.vid, hseq = excluded.hseq, deleted = excluded.deleted`},
 		{&ws.deleteKeys, `DELETE FROM keys WHERE type = ? AND id = ?`},
+		{&ws.deleteStrs, `DELETE FROM strs WHERE type = ? AND id = ?`},
+		{&ws.deleteRanges, `DELETE FROM ranges WHERE type = ? AND id = ?`},
 		{&ws.insertKey, `INSERT OR IGNORE INTO keys (type, id, key) VALUES (?, ?, ?)`},
+		{&ws.insertStr, `INSERT OR IGNORE INTO strs (type, id, param, value) VALUES (?, ?, ?, ?)`},
+		{&ws.insertRange, `INSERT INTO ranges (type, id, param, lo, hi) VALUES (?, ?, ?, ?, ?)`},
 	} {
 		stmt, err := db.Prepare(p.sql)
 		if err != nil {
@@ -194,20 +205,41 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) (err 
 		return storeErr(err)
 	}
 	if expect > 0 {
-		if _, err = tx.StmtContext(ctx, s.ws.deleteKeys).ExecContext(ctx, r.Type, r.ID); err != nil {
-			return storeErr(err)
-		}
-	}
-	if !r.Deleted {
-		insertKey := tx.StmtContext(ctx, s.ws.insertKey)
-		for _, k := range r.Index {
-			if _, err = insertKey.ExecContext(ctx, r.Type, r.ID, k); err != nil {
+		for _, del := range []*sql.Stmt{s.ws.deleteKeys, s.ws.deleteStrs, s.ws.deleteRanges} {
+			if _, err = tx.StmtContext(ctx, del).ExecContext(ctx, r.Type, r.ID); err != nil {
 				return storeErr(err)
 			}
 		}
 	}
+	if !r.Deleted {
+		if err = s.insertIndex(ctx, tx, r); err != nil {
+			return storeErr(err)
+		}
+	}
 	if err = tx.Commit(); err != nil {
 		return storeErr(err)
+	}
+	return nil
+}
+
+func (s *Store) insertIndex(ctx context.Context, tx *sql.Tx, r *fhir.Resource) error {
+	insertKey := tx.StmtContext(ctx, s.ws.insertKey)
+	for _, k := range r.Index.Keys {
+		if _, err := insertKey.ExecContext(ctx, r.Type, r.ID, k); err != nil {
+			return err
+		}
+	}
+	insertStr := tx.StmtContext(ctx, s.ws.insertStr)
+	for _, v := range r.Index.Strings {
+		if _, err := insertStr.ExecContext(ctx, r.Type, r.ID, v.Param, v.Value); err != nil {
+			return err
+		}
+	}
+	insertRange := tx.StmtContext(ctx, s.ws.insertRange)
+	for _, v := range r.Index.Ranges {
+		if _, err := insertRange.ExecContext(ctx, r.Type, r.ID, v.Param, v.Lo, v.Hi); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -267,12 +299,10 @@ func (s *Store) Search(ctx context.Context, q fhir.Query) ([]fhir.Resource, erro
 			args = append(args, id)
 		}
 	}
-	for _, clause := range q.Clauses {
-		b.WriteString(` AND r.id IN (SELECT id FROM keys WHERE type = ? AND key IN (` + placeholders(len(clause)) + `))`)
-		args = append(args, q.Type)
-		for _, k := range clause {
-			args = append(args, k)
-		}
+	for _, p := range q.Preds {
+		sub, subArgs := predSQL(q.Type, p)
+		b.WriteString(sub)
+		args = append(args, subArgs...)
 	}
 	if q.After != "" {
 		b.WriteString(` AND r.id > ?`)

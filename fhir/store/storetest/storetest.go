@@ -33,6 +33,8 @@ func Run(t *testing.T, open Opener) {
 		{"HistoryPagingStable", testHistoryPaging},
 		{"SearchKeys", testSearch},
 		{"SearchPaging", testSearchPaging},
+		{"SearchPredicates", testSearchPredicates},
+		{"SearchPredicatesPaging", testSearchPredicatesPaging},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"LockExcludes", testLockExcludes},
 		{"LockContextCancel", testLockCancel},
@@ -55,14 +57,14 @@ func version(t *testing.T, typ, id string, vid int64, system, value string) *fhi
 	t.Helper()
 	body := []byte(fmt.Sprintf(`{"resourceType":%q,"id":%q,"meta":{"versionId":"%d"},"identifier":[{"system":%q,"value":%q}]}`,
 		typ, id, vid, system, value))
-	keys, err := index.Extract(body)
+	ix, err := index.Extract(body)
 	require.NoError(t, err)
 	method := "PUT"
 	if vid == 1 {
 		method = "POST"
 	}
 	return &fhir.Resource{Type: typ, ID: id, VersionID: vid, LastUpdated: base.Add(time.Duration(vid) * time.Millisecond),
-		Method: method, Body: body, Index: keys}
+		Method: method, Body: body, Index: ix}
 }
 
 func tombstone(typ, id string, vid int64) *fhir.Resource {
@@ -168,7 +170,7 @@ func testDelete(t *testing.T, s fhir.Store) {
 	require.Equal(t, "DELETE", got.Method)
 
 	// Deleted resources leave search, but their history stays readable.
-	found, err := s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{index.TokenKey("identifier", "urn:mrn|42")}}})
+	found, err := s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(index.TokenKey("identifier", "urn:mrn|42"))}})
 	require.NoError(t, err)
 	require.Empty(t, found)
 	old, err := s.VRead(ctx, "Patient", "p1", 1)
@@ -182,7 +184,7 @@ func testDelete(t *testing.T, s fhir.Store) {
 	// A deleted resource can be brought back; numbering continues.
 	requireCode(t, fhir.CodeConflict, s.Write(ctx, version(t, "Patient", "p1", 1, "urn:mrn", "43"), 0))
 	write(t, s, version(t, "Patient", "p1", 3, "urn:mrn", "43"))
-	found, err = s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{index.TokenKey("identifier", "urn:mrn|43")}}})
+	found, err = s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(index.TokenKey("identifier", "urn:mrn|43"))}})
 	require.NoError(t, err)
 	require.Len(t, found, 1)
 }
@@ -263,17 +265,17 @@ func testSearch(t *testing.T, s fhir.Store) {
 		want []string
 	}{
 		{"all of a type", fhir.Query{Type: "Patient"}, []string{"a", "b", "c"}},
-		{"system and code", fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "urn:mrn|1")}}}, []string{"a"}},
-		{"code in any system", fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "1")}}}, []string{"a", "c"}},
-		{"system only", fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "urn:mrn|")}}}, []string{"a", "b"}},
-		{"no system", fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "|1")}}}, nil},
-		{"or within a clause", fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "urn:mrn|2"), key("identifier", "urn:other|1")}}}, []string{"b", "c"}},
-		{"and across clauses", fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "1")}, {key("identifier", "urn:mrn|")}}}, []string{"a"}},
+		{"system and code", fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "urn:mrn|1"))}}, []string{"a"}},
+		{"code in any system", fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "1"))}}, []string{"a", "c"}},
+		{"system only", fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "urn:mrn|"))}}, []string{"a", "b"}},
+		{"no system", fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "|1"))}}, nil},
+		{"or within a clause", fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "urn:mrn|2"), key("identifier", "urn:other|1"))}}, []string{"b", "c"}},
+		{"and across clauses", fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "1")), fhir.KeyPred(key("identifier", "urn:mrn|"))}}, []string{"a"}},
 		{"ids", fhir.Query{Type: "Patient", IDs: []string{"c", "a", "zz"}}, []string{"a", "c"}},
-		{"ids and keys", fhir.Query{Type: "Patient", IDs: []string{"a", "b"}, Clauses: [][]string{{key("identifier", "2")}}}, []string{"b"}},
+		{"ids and keys", fhir.Query{Type: "Patient", IDs: []string{"a", "b"}, Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "2"))}}, []string{"b"}},
 		{"limit", fhir.Query{Type: "Patient", Limit: 2}, []string{"a", "b"}},
 		{"after", fhir.Query{Type: "Patient", After: "a"}, []string{"b", "c"}},
-		{"other type", fhir.Query{Type: "Observation", Clauses: [][]string{{key("identifier", "urn:mrn|1")}}}, []string{"d"}},
+		{"other type", fhir.Query{Type: "Observation", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "urn:mrn|1"))}}, []string{"d"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -285,10 +287,10 @@ func testSearch(t *testing.T, s fhir.Store) {
 
 	// Updating a resource replaces its keys.
 	write(t, s, version(t, "Patient", "a", 2, "urn:mrn", "9"))
-	got, err := s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "urn:mrn|1")}}})
+	got, err := s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "urn:mrn|1"))}})
 	require.NoError(t, err)
 	require.Empty(t, got)
-	got, err = s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{key("identifier", "urn:mrn|9")}}})
+	got, err = s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key("identifier", "urn:mrn|9"))}})
 	require.NoError(t, err)
 	require.Equal(t, []string{"a"}, ids(got))
 	require.EqualValues(t, 2, got[0].VersionID)
@@ -302,7 +304,7 @@ func testSearchPaging(t *testing.T, s fhir.Store) {
 	var all []string
 	after := ""
 	for {
-		got, err := s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{index.TokenKey("identifier", "s|same")}}, After: after, Limit: 4})
+		got, err := s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(index.TokenKey("identifier", "s|same"))}, After: after, Limit: 4})
 		require.NoError(t, err)
 		if len(got) == 0 {
 			break
@@ -445,7 +447,7 @@ func testConditionalCreate(t *testing.T, s fhir.Store) {
 				return
 			}
 			defer release()
-			found, err := s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{key}}, Limit: 2})
+			found, err := s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key)}, Limit: 2})
 			if err != nil {
 				t.Errorf("search: %v", err)
 				return
@@ -458,7 +460,7 @@ func testConditionalCreate(t *testing.T, s fhir.Store) {
 		}(i)
 	}
 	wg.Wait()
-	found, err := s.Search(ctx, fhir.Query{Type: "Patient", Clauses: [][]string{{key}}})
+	found, err := s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{fhir.KeyPred(key)}})
 	require.NoError(t, err)
 	require.Len(t, found, 1)
 }

@@ -1,0 +1,67 @@
+package sqlite
+
+import (
+	"strings"
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+// maxRune sorts after every UTF-8 string that starts with a given prefix,
+// so value >= p AND value < p+maxRune is a prefix test the index can serve.
+const maxRune = "\U0010FFFF"
+
+// predSQL compiles one predicate to " AND r.id [NOT] IN (...)": each match
+// is a subquery on the index table that holds its kind of entry, joined by
+// UNION for the OR of matches.
+func predSQL(typ string, p fhir.Pred) (string, []any) {
+	var subs []string
+	var args []any
+	var keys []any
+	for _, m := range p.Any {
+		switch m.Kind {
+		case fhir.MatchKey:
+			keys = append(keys, m.Key)
+		case fhir.MatchPrefix:
+			subs = append(subs, `SELECT id FROM strs WHERE type = ? AND param = ? AND value >= ? AND value < ?`)
+			args = append(args, typ, m.Param, m.Text, m.Text+maxRune)
+		case fhir.MatchContains:
+			subs = append(subs, `SELECT id FROM strs WHERE type = ? AND param = ? AND instr(value, ?) > 0`)
+			args = append(args, typ, m.Param, m.Text)
+		case fhir.MatchRange:
+			var b strings.Builder
+			b.WriteString(`SELECT id FROM ranges WHERE type = ? AND param = ?`)
+			args = append(args, typ, m.Param)
+			for _, bound := range m.Bounds {
+				col := "lo"
+				if bound.Hi {
+					col = "hi"
+				}
+				b.WriteString(" AND " + col + " " + sqlOp(bound.Op) + " ?")
+				args = append(args, bound.V)
+			}
+			subs = append(subs, b.String())
+		}
+	}
+	if len(keys) > 0 {
+		subs = append([]string{`SELECT id FROM keys WHERE type = ? AND key IN (` + placeholders(len(keys)) + `)`}, subs...)
+		args = append(append([]any{typ}, keys...), args...)
+	}
+	if len(subs) == 0 {
+		subs = []string{`SELECT NULL WHERE 0`} // no match can hold
+	}
+	not := ""
+	if p.Not {
+		not = "NOT "
+	}
+	return " AND r.id " + not + "IN (" + strings.Join(subs, " UNION ") + ")", args
+}
+
+// sqlOp keeps only the four comparison operators; anything else never
+// reaches SQL text.
+func sqlOp(op string) string {
+	switch op {
+	case "<", "<=", ">", ">=":
+		return op
+	}
+	return "IS NULL AND 0 ="
+}
