@@ -1,6 +1,8 @@
 package index
 
 import (
+	"encoding/json"
+
 	"github.com/trialfhir/trialfhir/fhir/searchparam"
 )
 
@@ -27,8 +29,10 @@ func (x *Extractor) composite(b *builder, res map[string]any, d *searchparam.Def
 		var firstKeys []string
 		for _, v := range x.eval(d.Component[0].Expression, elem) {
 			for _, t := range tokensOf(v.Node) {
-				if t.code != "" || t.system != "" {
-					firstKeys = append(firstKeys, (Token{Param: "", System: t.system, Code: t.code}).Keys()...)
+				// The first part of a composite search names a code, with or
+				// without its system; both forms are kept.
+				if t.code != "" {
+					firstKeys = append(firstKeys, TokenKey("", t.system+"|"+t.code), TokenKey("", t.code))
 				}
 			}
 		}
@@ -47,8 +51,44 @@ func (x *Extractor) composite(b *builder, res map[string]any, d *searchparam.Def
 					}
 					continue
 				}
+				if second.Type == searchparam.Quantity {
+					b.compositeQuantity(param, v.Node)
+					continue
+				}
 				b.value(param, second.Type, v)
 			}
 		}
 	}
+}
+
+// compositeQuantity keeps what a composite quantity search uses: the value
+// with no unit, and the value in canonical UCUM units (or, when the unit is
+// not UCUM, with its code). The search side reads "||code" as UCUM when the
+// code is UCUM, so no code-only entry is needed.
+func (b *builder) compositeQuantity(param string, node any) {
+	n, ok := node.(map[string]any)
+	if !ok {
+		return
+	}
+	num, ok := n["value"].(json.Number)
+	if !ok {
+		return
+	}
+	system, code := str(n["system"]), str(n["code"])
+	if code == "" {
+		code = str(n["unit"])
+	}
+	f, err := num.Float64()
+	if err != nil {
+		return
+	}
+	b.rng(QuantityParam(param), f, f)
+	if code == "" {
+		return
+	}
+	if cf, cu, ok := canonicalValue(num, system, code); ok {
+		b.rng(QuantityCanonicalParam(param, cu), cf, cf)
+		return
+	}
+	b.rng(QuantityCodeParam(param, system, code), f, f)
 }

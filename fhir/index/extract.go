@@ -352,19 +352,37 @@ func (b *builder) quantity(param string, node any) {
 	if code == "" {
 		return
 	}
-	b.rng(QuantityCodeParam(param, system, code), f, f)
 	b.rng(QuantityCodeParam(param, "", code), f, f)
-	if system == "" || system == ucumSystem {
-		if norm, ok := ucum.Normalize(code); ok {
-			code = norm // "mmHg", "K/uL" and other common spellings
-		}
-		if r, ok := new(big.Rat).SetString(num.String()); ok {
-			if cv, cu, err := ucum.Canonical(r, code); err == nil {
-				cf, _ := cv.Float64()
-				b.rng(QuantityCanonicalParam(param, cu), cf, cf)
-			}
-		}
+	// A UCUM search converts to canonical units, so a UCUM quantity that
+	// converts needs no system|code entry of its own.
+	if cf, cu, ok := canonicalValue(num, system, code); ok {
+		b.rng(QuantityCanonicalParam(param, cu), cf, cf)
+		return
 	}
+	if system != "" {
+		b.rng(QuantityCodeParam(param, system, code), f, f)
+	}
+}
+
+// canonicalValue converts a UCUM (or unit-system-less) quantity to canonical
+// units; ok is false for anything UCUM cannot express.
+func canonicalValue(num json.Number, system, code string) (float64, string, bool) {
+	if system != "" && system != ucumSystem {
+		return 0, "", false
+	}
+	if norm, ok := ucum.Normalize(code); ok {
+		code = norm // "mmHg", "K/uL" and other common spellings
+	}
+	r, ok := new(big.Rat).SetString(num.String())
+	if !ok {
+		return 0, "", false
+	}
+	cv, cu, err := ucum.Canonical(r, code)
+	if err != nil {
+		return 0, "", false
+	}
+	cf, _ := cv.Float64()
+	return cf, cu, true
 }
 
 const ucumSystem = "http://unitsofmeasure.org"

@@ -95,7 +95,7 @@ func BenchmarkCreate(b *testing.B) {
 	for _, st := range benchStores {
 		b.Run(st.name, func(b *testing.B) {
 			base := benchServer(b, st.open(b))
-			b.SetParallelism(4)
+			b.SetParallelism(16)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {

@@ -27,6 +27,13 @@ func (p *parser) compositeMatches(d *searchparam.Definition, value string, now t
 	case searchparam.Token:
 		return []fhir.Match{{Kind: fhir.MatchKey, Key: index.CompositeTokenKey(d.Code, firstKey, index.TokenKey("", second))}}, false, nil
 	case searchparam.Quantity:
+		// The index keeps composite quantities in canonical units only, so
+		// "||code" is searched as UCUM when the code is UCUM.
+		if parts := strings.SplitN(second, "|", 3); len(parts) == 3 && parts[1] == "" && parts[2] != "" {
+			if _, ok := canonical(param, parts[2]); ok {
+				second = parts[0] + "|" + ucumSystem + "|" + parts[2]
+			}
+		}
 		return quantityMatches(param, second)
 	case searchparam.Date:
 		return dateMatches(param, second, now)

@@ -47,9 +47,9 @@ CREATE TABLE IF NOT EXISTS ranges (
 	id    TEXT NOT NULL,
 	param TEXT NOT NULL,
 	lo    REAL NOT NULL,
-	hi    REAL NOT NULL
-);
+	hi    REAL NOT NULL,
+	PRIMARY KEY (type, id, param, lo, hi)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ranges_lo ON ranges (type, param, lo);
 CREATE INDEX IF NOT EXISTS ranges_hi ON ranges (type, param, hi);
-CREATE INDEX IF NOT EXISTS ranges_resource ON ranges (type, id);
 `

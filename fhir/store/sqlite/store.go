@@ -32,11 +32,14 @@ type Options struct {
 
 // Store is the embedded fhir.Store.
 type Store struct {
-	w     *sql.DB // exactly one connection: SQLite has one writer anyway
-	ws    writeStmts
-	r     *sql.DB
-	flock *os.File
-	locks *keyLocks
+	w       *sql.DB // exactly one connection: SQLite has one writer anyway
+	ws      writeStmts
+	r       *sql.DB
+	flock   *os.File
+	locks   *keyLocks
+	commits *groupCommit
+	bulk    bulkInserts
+	ckpt    *checkpointer
 }
 
 var _ fhir.Store = (*Store)(nil)
@@ -64,6 +67,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "foreign_keys(OFF)")
 		q.Add("_pragma", "cache_size(-32000)")
+		// Checkpoints (and their fsync) run in the background, not inside
+		// a writer's commit: see checkpoint.go.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// Savepoint journals (one per write of a group commit) stay in memory.
+		q.Add("_pragma", "temp_store(MEMORY)")
 		if extra != "" {
 			k, v, _ := strings.Cut(extra, "=")
 			q.Add(k, v)
@@ -85,6 +93,15 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := s.ws.prepare(s.w); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)
+	}
+	if s.bulk, err = prepareBulk(s.w); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("prepare statements: %w", err)
+	}
+	s.commits = newGroupCommit(s)
+	if s.ckpt, err = startCheckpointer(dsn("")); err != nil {
+		s.Close()
+		return nil, err
 	}
 	if s.r, err = sql.Open("sqlite", dsn("_pragma=query_only(1)")); err != nil {
 		s.Close()
@@ -114,10 +131,17 @@ func lockDir(dir string) (*os.File, error) {
 
 // Close closes the database, checkpointing the WAL, and frees the directory.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		s.commits.stop()
+	}
+	if s.ckpt != nil {
+		s.ckpt.stop()
+	}
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
+	s.bulk.close()
 	for _, stmt := range s.ws.all() {
 		if stmt != nil {
 			_ = stmt.Close()
@@ -137,12 +161,11 @@ func (s *Store) Close() error {
 type writeStmts struct {
 	currentVersion, insertHistory, upsertResource *sql.Stmt
 	deleteKeys, deleteStrs, deleteRanges          *sql.Stmt
-	insertKey, insertStr, insertRange             *sql.Stmt
 }
 
 func (ws *writeStmts) all() []*sql.Stmt {
 	return []*sql.Stmt{ws.currentVersion, ws.insertHistory, ws.upsertResource, ws.deleteKeys, ws.deleteStrs,
-		ws.deleteRanges, ws.insertKey, ws.insertStr, ws.insertRange}
+		ws.deleteRanges}
 }
 
 func (ws *writeStmts) prepare(db *sql.DB) error {
@@ -157,9 +180,6 @@ func (ws *writeStmts) prepare(db *sql.DB) error {
 		{&ws.deleteKeys, `DELETE FROM keys WHERE type = ? AND id = ?`},
 		{&ws.deleteStrs, `DELETE FROM strs WHERE type = ? AND id = ?`},
 		{&ws.deleteRanges, `DELETE FROM ranges WHERE type = ? AND id = ?`},
-		{&ws.insertKey, `INSERT OR IGNORE INTO keys (type, id, key) VALUES (?, ?, ?)`},
-		{&ws.insertStr, `INSERT OR IGNORE INTO strs (type, id, param, value) VALUES (?, ?, ?, ?)`},
-		{&ws.insertRange, `INSERT INTO ranges (type, id, param, lo, hi) VALUES (?, ?, ?, ?, ?)`},
 	} {
 		stmt, err := db.Prepare(p.sql)
 		if err != nil {
@@ -171,21 +191,18 @@ func (ws *writeStmts) prepare(db *sql.DB) error {
 }
 
 // Write implements fhir.Store.
-func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) (err error) {
+func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error {
 	if r.VersionID != expect+1 {
 		return fhir.Errorf(fhir.CodeConflict, "version %d does not follow %d", r.VersionID, expect)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return storeErr(err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
+	return s.commits.write(ctx, r, expect)
+}
+
+// writeOne applies one write inside the batch transaction tx: the
+// compare-and-set check, the version, the pointer to it and its index.
+func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, expect int64) error {
 	var cur int64
-	err = tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, r.Type, r.ID).Scan(&cur)
+	err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, r.Type, r.ID).Scan(&cur)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return storeErr(err)
 	}
@@ -216,32 +233,31 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) (err 
 			return storeErr(err)
 		}
 	}
-	if err = tx.Commit(); err != nil {
-		return storeErr(err)
-	}
 	return nil
 }
 
+// insertIndex writes the index entries of r, a multi-row INSERT per table
+// (one statement runs far faster than one per row in SQLite).
 func (s *Store) insertIndex(ctx context.Context, tx *sql.Tx, r *fhir.Resource) error {
-	insertKey := tx.StmtContext(ctx, s.ws.insertKey)
+	var args []any
 	for _, k := range r.Index.Keys {
-		if _, err := insertKey.ExecContext(ctx, r.Type, r.ID, k); err != nil {
-			return err
-		}
+		args = append(args, r.Type, r.ID, k)
 	}
-	insertStr := tx.StmtContext(ctx, s.ws.insertStr)
+	if err := s.bulk.insert(ctx, tx, "keys", 3, args); err != nil {
+		return err
+	}
+	args = args[:0]
 	for _, v := range r.Index.Strings {
-		if _, err := insertStr.ExecContext(ctx, r.Type, r.ID, v.Param, v.Value); err != nil {
-			return err
-		}
+		args = append(args, r.Type, r.ID, v.Param, v.Value)
 	}
-	insertRange := tx.StmtContext(ctx, s.ws.insertRange)
+	if err := s.bulk.insert(ctx, tx, "strs", 4, args); err != nil {
+		return err
+	}
+	args = args[:0]
 	for _, v := range r.Index.Ranges {
-		if _, err := insertRange.ExecContext(ctx, r.Type, r.ID, v.Param, v.Lo, v.Hi); err != nil {
-			return err
-		}
+		args = append(args, r.Type, r.ID, v.Param, v.Lo, v.Hi)
 	}
-	return nil
+	return s.bulk.insert(ctx, tx, "ranges", 5, args)
 }
 
 const versionColumns = `h.type, h.id, h.vid, h.lu, h.deleted, h.method, h.body`

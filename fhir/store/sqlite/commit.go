@@ -1,0 +1,142 @@
+package sqlite
+
+import (
+	"context"
+	"sync"
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+// MaxBatch caps how many writes share one transaction.
+const MaxBatch = 64
+
+// groupCommit funnels every Write through one goroutine that commits the
+// writes waiting at that moment in a single transaction, each inside its own
+// savepoint. A commit's cost is mostly the index pages it rewrites, and
+// writes close in time touch the same pages, so a batch costs little more
+// than one write: group commit, as databases do for their logs. A write that
+// fails (a version conflict) is rolled back to its savepoint without
+// touching the others; every caller is answered only after the commit, so a
+// nil error still means durable.
+type groupCommit struct {
+	s    *Store
+	reqs chan *writeReq
+	done chan struct{}
+	once sync.Once
+}
+
+type writeReq struct {
+	ctx    context.Context
+	r      *fhir.Resource
+	expect int64
+	result chan error
+}
+
+func newGroupCommit(s *Store) *groupCommit {
+	g := &groupCommit{s: s, reqs: make(chan *writeReq), done: make(chan struct{})}
+	go g.run()
+	return g
+}
+
+func (g *groupCommit) write(ctx context.Context, r *fhir.Resource, expect int64) error {
+	req := &writeReq{ctx: ctx, r: r, expect: expect, result: make(chan error, 1)}
+	select {
+	case g.reqs <- req:
+	case <-g.done:
+		return fhir.Errorf(fhir.CodeTransient, "embedded store is closing")
+	case <-ctx.Done():
+		return &fhir.Error{Code: fhir.CodeTransient, Message: "write not started", Err: ctx.Err()}
+	}
+	// Once queued, wait for the outcome whatever ctx does: the write may
+	// commit, and the caller must not be told otherwise.
+	return <-req.result
+}
+
+func (g *groupCommit) stop() {
+	g.once.Do(func() { close(g.done) })
+	g.reqs <- nil // wait for run to take it: the batch in progress has finished
+}
+
+func (g *groupCommit) run() {
+	for {
+		var first *writeReq
+		select {
+		case first = <-g.reqs:
+		case <-g.done:
+			<-g.reqs // the nil from stop
+			return
+		}
+		if first == nil {
+			return
+		}
+		batch := []*writeReq{first}
+	drain:
+		for len(batch) < MaxBatch {
+			select {
+			case req := <-g.reqs:
+				if req == nil {
+					g.commit(batch)
+					return
+				}
+				batch = append(batch, req)
+			default:
+				break drain
+			}
+		}
+		g.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction and answers every request.
+func (g *groupCommit) commit(batch []*writeReq) {
+	errs := make([]error, len(batch))
+	ctx := context.Background() // each request's own ctx may end mid-batch
+	tx, err := g.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		answer(batch, errs, storeErr(err))
+		return
+	}
+	ok := 0
+	for i, req := range batch {
+		if err := req.ctx.Err(); err != nil {
+			errs[i] = &fhir.Error{Code: fhir.CodeTransient, Message: "write abandoned before it started", Err: err}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			errs[i] = storeErr(err)
+			continue
+		}
+		if err := g.s.writeOne(ctx, tx, req.r, req.expect); err != nil {
+			errs[i] = err
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+				_ = tx.Rollback()
+				answer(batch, errs, storeErr(rerr))
+				return
+			}
+		} else {
+			ok++
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
+			_ = tx.Rollback()
+			answer(batch, errs, storeErr(err))
+			return
+		}
+	}
+	if ok == 0 {
+		_ = tx.Rollback()
+		answer(batch, errs, nil)
+		return
+	}
+	answer(batch, errs, storeErr(tx.Commit()))
+}
+
+// answer sends each request its error, or commitErr to those that had none.
+func answer(batch []*writeReq, errs []error, commitErr error) {
+	for i, req := range batch {
+		err := errs[i]
+		if err == nil {
+			err = commitErr
+		}
+		req.result <- err
+	}
+}
