@@ -1,8 +1,6 @@
 package index
 
 import (
-	"encoding/json"
-
 	"github.com/trialfhir/trialfhir/fhir/searchparam"
 )
 
@@ -66,22 +64,11 @@ func (x *Extractor) composite(b *builder, res map[string]any, d *searchparam.Def
 // not UCUM, with its code). The search side reads "||code" as UCUM when the
 // code is UCUM, so no code-only entry is needed.
 func (b *builder) compositeQuantity(param string, node any) {
-	n, ok := node.(map[string]any)
+	q, ok := quantityOf(node)
 	if !ok {
 		return
 	}
-	num, ok := n["value"].(json.Number)
-	if !ok {
-		return
-	}
-	system, code := str(n["system"]), str(n["code"])
-	if code == "" {
-		code = str(n["unit"])
-	}
-	f, err := num.Float64()
-	if err != nil {
-		return
-	}
+	num, f, system, code := q.num, q.f, q.system, q.code
 	b.rng(QuantityParam(param), f, f)
 	if code == "" {
 		return

@@ -332,23 +332,12 @@ func dateOf(v any) ([2]float64, error, bool) {
 // as given, the value with its unit code, and the value in canonical UCUM
 // units, so "gt100|http://unitsofmeasure.org|g/L" finds 10.5 g/dL.
 func (b *builder) quantity(param string, node any) {
-	n, ok := node.(map[string]any)
+	q, ok := quantityOf(node)
 	if !ok {
 		return
 	}
-	num, ok := n["value"].(json.Number)
-	if !ok {
-		return
-	}
-	f, err := num.Float64()
-	if err != nil {
-		return
-	}
+	num, f, system, code := q.num, q.f, q.system, q.code
 	b.rng(QuantityParam(param), f, f)
-	system, code := str(n["system"]), str(n["code"])
-	if code == "" {
-		code = str(n["unit"])
-	}
 	if code == "" {
 		return
 	}
@@ -428,4 +417,32 @@ func (x *Extractor) References(body []byte, param string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// quantity is the searchable part of a Quantity (or Age, Duration...): its
+// value, and its unit code (the unit text when there is no code).
+type quantity struct {
+	num          json.Number
+	f            float64
+	system, code string
+}
+
+func quantityOf(node any) (quantity, bool) {
+	n, ok := node.(map[string]any)
+	if !ok {
+		return quantity{}, false
+	}
+	num, ok := n["value"].(json.Number)
+	if !ok {
+		return quantity{}, false
+	}
+	f, err := num.Float64()
+	if err != nil {
+		return quantity{}, false
+	}
+	q := quantity{num: num, f: f, system: str(n["system"]), code: str(n["code"])}
+	if q.code == "" {
+		q.code = str(n["unit"])
+	}
+	return q, true
 }

@@ -3,6 +3,7 @@ package rest_test
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/trialfhir/trialfhir/internal/testfiles"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,10 +19,6 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/service"
 	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
 )
-
-// examplesEnv names the directory holding the official R4 examples (the
-// npm package hl7.fhir.r4.examples@4.0.1, CC0, unpacked: <Type>-<id>.json).
-const examplesEnv = "FHIR_R4_EXAMPLES"
 
 // exampleTypes are the resource types whose official examples must survive
 // a create and a read unchanged.
@@ -54,49 +51,7 @@ var invalidExamples = map[string]invalidExample{
 	},
 }
 
-// examplesDir returns the directory of the official examples, skipping the
-// test when there is none: they are not part of the repository.
-func examplesDir(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv(examplesEnv); dir != "" {
-		if isDirectory(dir) {
-			return dir
-		}
-		t.Fatalf("%s=%s is not a directory", examplesEnv, dir)
-	}
-	if root := repoRoot(); root != "" {
-		if dir := filepath.Join(root, ".cache", "r4-examples", "package"); isDirectory(dir) {
-			return dir
-		}
-	}
-	t.Skipf("official R4 examples not found: set %s to the unpacked hl7.fhir.r4.examples@4.0.1 package "+
-		"directory, or unpack it into <repo root>/.cache/r4-examples/package", examplesEnv)
-	return ""
-}
-
-func isDirectory(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.IsDir()
-}
-
-// repoRoot is the nearest directory above the working directory holding
-// go.mod, "" when there is none.
-func repoRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+func examplesDir(t *testing.T) string { return testfiles.R4Examples(t) }
 
 // startExampleServer runs the real API over a fresh embedded store.
 func startExampleServer(t *testing.T) *httptest.Server {

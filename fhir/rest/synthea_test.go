@@ -3,6 +3,7 @@ package rest_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/trialfhir/trialfhir/internal/testfiles"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,21 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// syntheaDir finds ../shared/data/synthea-r4 from the repository root.
-func syntheaDir(t *testing.T) string {
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for ; dir != "/" && dir != "."; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "synthea-r4")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("skipping: the Synthea bundles are not at %s (they come with the project's shared data, not with a clone)", p)
-	}
-	return p
-}
+func syntheaDir(t *testing.T) string { return testfiles.Shared(t, "data/synthea-r4") }
 
 var uuidRef = regexp.MustCompile(`urn:uuid:([0-9a-f-]{36})`)
 
