@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,6 +47,7 @@ func main() {
 type config struct {
 	addr, baseURL, dataDir, mongoURI, mongoDB, logLevel string
 	syncFull                                            bool
+	pageKey                                             []byte
 }
 
 const usage = `usage: trialfhir serve [flags]
@@ -77,7 +79,11 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 			log.Error("closing store", "error", err)
 		}
 	}()
-	return serve(ctx, cfg, rest.New(service.New(store), rest.Options{BaseURL: cfg.baseURL, Logger: log}), log, ready)
+	h, err := rest.New(service.New(store), rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey})
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, h, log, ready)
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -98,8 +104,16 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.mongoDB, "mongo-db", env("TRIALFHIR_MONGO_DB", "trialfhir"), "MongoDB database name [TRIALFHIR_MONGO_DB]")
 	fs.StringVar(&cfg.logLevel, "log-level", env("TRIALFHIR_LOG_LEVEL", "info"), "debug, info, warn or error [TRIALFHIR_LOG_LEVEL]")
 	fs.BoolVar(&cfg.syncFull, "sync-full", env("TRIALFHIR_SYNC_FULL", "") == "true", "embedded store: fsync every commit, durable against power loss too [TRIALFHIR_SYNC_FULL]")
+	pageKey := fs.String("page-key", env("TRIALFHIR_PAGE_KEY", ""), "base64 AES key (16, 24 or 32 bytes) sealing search page links; servers sharing a store should share it; empty: random per process [TRIALFHIR_PAGE_KEY]")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if *pageKey != "" {
+		key, err := base64.StdEncoding.DecodeString(*pageKey)
+		if err != nil {
+			return cfg, fmt.Errorf("--page-key: %w", err)
+		}
+		cfg.pageKey = key
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))

@@ -53,7 +53,11 @@ var benchStores = []benchStore{
 }
 
 func benchServer(b *testing.B, s fhir.Store) string {
-	srv := httptest.NewServer(rest.New(service.New(s), rest.Options{}))
+	h, err := rest.New(service.New(s), rest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
 	return srv.URL + "/fhir"
 }

@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -170,34 +169,27 @@ func (a *api) search(c echo.Context) error {
 	if err != nil {
 		return fhir.Errorf(fhir.CodeInvalid, "cannot read search parameters")
 	}
+	after := ""
+	if token := params.Get("_page"); token != "" {
+		st, err := a.pages.open(token)
+		if err != nil {
+			return err
+		}
+		params, after = st.Query, st.After
+	}
 	req, err := search.Parse(c.Param("type"), params, preferOf(c).lenient)
 	if err != nil {
 		return err
 	}
-	after := ""
-	if s := params.Get("_page"); s != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil {
-			return fhir.Errorf(fhir.CodeInvalid, "_page is not a valid page token").At("_page")
-		}
-		after = string(raw)
-	}
 	b := newBundle("searchset")
 	base := a.baseURL(c)
 	self := base + "/" + c.Param("type")
-	b.Link = append(b.Link, link{"self", self + queryOf(params)})
+	b.Link = append(b.Link, link{"self", base + c.Request().URL.RequestURI()[len("/fhir"):]})
 	ctx := c.Request().Context()
 	if req.Summary == "count" || req.Count == 0 {
-		q, err := a.svc.Resolve(ctx, req)
-		if err != nil {
+		if b.Total, err = a.count(c, req); err != nil {
 			return err
 		}
-		all, err := a.svc.Search(ctx, q)
-		if err != nil {
-			return err
-		}
-		n := len(all)
-		b.Total = &n
 		return writeBundle(c, b)
 	}
 	page, err := a.svc.SearchPage(ctx, req, after, req.Count)
@@ -205,12 +197,27 @@ func (a *api) search(c echo.Context) error {
 		return err
 	}
 	if page.More {
-		next := cloneValues(params)
-		next.Set("_page", base64.RawURLEncoding.EncodeToString([]byte(page.Matches[len(page.Matches)-1].ID)))
+		token, err := a.pages.seal(pageState{Query: params, After: page.Matches[len(page.Matches)-1].ID})
+		if err != nil {
+			return fhir.AsError(err)
+		}
+		next := url.Values{"_page": {token}}
+		for _, keep := range []string{"_format", "_pretty"} {
+			if v := c.QueryParam(keep); v != "" {
+				next.Set(keep, v)
+			}
+		}
 		b.Link = append(b.Link, link{"next", self + "?" + next.Encode()})
-	} else if after == "" {
-		n := len(page.Matches)
+	}
+	switch {
+	case req.Total == "none":
+	case !page.More && after == "":
+		n := len(page.Matches) // the whole result is on this page
 		b.Total = &n
+	case req.Total == "accurate" || req.Total == "estimate":
+		if b.Total, err = a.count(c, req); err != nil {
+			return err
+		}
 	}
 	for _, group := range []struct {
 		mode      string
@@ -230,6 +237,20 @@ func (a *api) search(c echo.Context) error {
 			"parameters ignored: "+strings.Join(req.Ignored, ", ")), Search: &entrySearch{Mode: "outcome"}})
 	}
 	return writeBundle(c, b)
+}
+
+// count runs the whole search for Bundle.total.
+func (a *api) count(c echo.Context, req *search.Request) (*int, error) {
+	q, err := a.svc.Resolve(c.Request().Context(), req)
+	if err != nil {
+		return nil, err
+	}
+	all, err := a.svc.Search(c.Request().Context(), q)
+	if err != nil {
+		return nil, err
+	}
+	n := len(all)
+	return &n, nil
 }
 
 func writeBundle(c echo.Context, b *bundle) error {

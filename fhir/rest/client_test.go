@@ -45,7 +45,11 @@ type reply struct {
 }
 
 func startAPI(t *testing.T, store fhir.Store) *client {
-	srv := httptest.NewServer(rest.New(service.New(store), rest.Options{}))
+	h, err := rest.New(service.New(store), rest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &client{t: t, base: srv.URL + "/fhir"}
 }

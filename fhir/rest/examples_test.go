@@ -58,7 +58,11 @@ func startExampleServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	store, err := sqlite.Open(t.TempDir(), sqlite.Options{})
 	require.NoError(t, err)
-	srv := httptest.NewServer(rest.New(service.New(store), rest.Options{}))
+	h, err := rest.New(service.New(store), rest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
 		require.NoError(t, store.Close())

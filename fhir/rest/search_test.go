@@ -1,6 +1,7 @@
 package rest_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -171,6 +172,7 @@ func TestSearchRefusals(t *testing.T) {
 			c.do("GET", "/"+typ+"?"+escapeQuery(q), "").requireOutcome(t, 400, code)
 		})
 	}
+	c.do("GET", "/Observation?_page=bm90LWEtdG9rZW4", "").requireOutcome(t, 400, "invalid", "_page")
 	lenient := c.do("GET", "/Patient?colour=blue", "", "Prefer", "handling=lenient")
 	require.Equal(t, http.StatusOK, lenient.status)
 	require.Contains(t, string(lenient.body), "colour")
@@ -194,8 +196,24 @@ func TestSearchPagesWholeResult(t *testing.T) {
 				require.LessOrEqual(t, len(ids), 2)
 				got = append(got, ids...)
 				next = linkOf(t, r, "next")
+				// The search travels sealed in the token, not in the URL.
+				require.NotContains(t, next, "date=")
+				require.NotContains(t, next, "2026")
 			}
 			require.Equal(t, []string{"obs-bp", "obs-hb1", "obs-hb2", "obs-plt", "obs-text"}, got)
+
+			// Totals: given when the page holds everything, on request otherwise.
+			total := func(q string) any {
+				r := c.do("GET", "/Observation?"+escapeQuery(q), "")
+				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+				return r.decodeJSON(t)["total"]
+			}
+			require.Nil(t, total("date=2026&_count=2"))
+			require.Equal(t, "5", fmt.Sprint(total("date=2026&_count=2&_total=accurate")))
+			require.Equal(t, "5", fmt.Sprint(total("date=2026")))
+			require.Nil(t, total("date=2026&_total=none"))
+			require.Equal(t, "5", fmt.Sprint(total("date=2026&_summary=count")))
+			c.do("GET", "/Observation?_total=maybe", "").requireOutcome(t, 400, "invalid", "_total")
 
 			// The same search by POST _search with a form body.
 			req, err := http.NewRequest("POST", c.base+"/Patient/_search", strings.NewReader("family=mull&gender=male"))

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,6 +23,9 @@ type Options struct {
 	// Logger receives request and error logs; nil discards them.
 	Logger       *slog.Logger
 	MaxBodyBytes int64
+	// PageKey is the 16-, 24- or 32-byte AES key sealing search page
+	// tokens; empty draws a random one per process.
+	PageKey []byte
 }
 
 type api struct {
@@ -29,10 +33,12 @@ type api struct {
 	base    string
 	maxBody int64
 	caps    []byte
+	pages   *pager
 }
 
-// New returns the HTTP handler serving the FHIR API under /fhir.
-func New(svc *service.Service, opts Options) *echo.Echo {
+// New returns the HTTP handler serving the FHIR API under /fhir. It fails
+// only on an unusable Options.PageKey.
+func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -42,6 +48,10 @@ func New(svc *service.Service, opts Options) *echo.Echo {
 		a.maxBody = DefaultMaxBodyBytes
 	}
 	a.caps = capabilityStatement(routes)
+	var err error
+	if a.pages, err = newPager(opts.PageKey); err != nil {
+		return nil, fmt.Errorf("page key: %w", err)
+	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -59,7 +69,7 @@ func New(svc *service.Service, opts Options) *echo.Echo {
 			g.Add(http.MethodHead, r.path, r.handler(a), negotiate)
 		}
 	}
-	return e
+	return e, nil
 }
 
 // route ties an interaction to its path; capabilityStatement reads the same

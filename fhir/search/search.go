@@ -25,6 +25,9 @@ type Request struct {
 	Count    int
 	Summary  resource.SummaryMode
 	Elements []string
+	// Total is the _total asked for: "none", "estimate", "accurate", or ""
+	// (the server's choice: given when it costs nothing).
+	Total string
 	// Ignored lists parameters dropped under lenient handling.
 	Ignored []string
 	// Joins are chained and _has conditions, resolved by the service.
@@ -50,7 +53,7 @@ func (r *Request) JoinGroups() [][]Join {
 
 // result parameters shape the Bundle instead of filtering resources.
 var result = map[string]bool{
-	"_count": true, "_summary": true, "_elements": true, "_format": true, "_pretty": true, "_page": true,
+	"_count": true, "_summary": true, "_elements": true, "_format": true, "_pretty": true, "_page": true, "_total": true,
 }
 
 // Parse parses the parameters of a search on typ against the default
@@ -228,6 +231,11 @@ func (r *Request) addResult(name, value string) error {
 		r.Summary = m
 	case "_elements":
 		r.Elements = append(r.Elements, strings.Split(value, ",")...)
+	case "_total":
+		if value != "none" && value != "estimate" && value != "accurate" {
+			return fhir.Errorf(fhir.CodeInvalid, "_total must be none, estimate or accurate").At("_total")
+		}
+		r.Total = value
 	}
 	// _format, _pretty and _page are read by the HTTP layer.
 	return nil
