@@ -52,6 +52,12 @@ var benchStores = []benchStore{
 	{"mongo", func(b *testing.B) fhir.Store { return mongotest.Open(b) }},
 }
 
+func newLoopbackServer(b *testing.B, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	b.Cleanup(srv.Close)
+	return srv.URL + "/fhir"
+}
+
 func benchServer(b *testing.B, s fhir.Store) string {
 	h, err := rest.New(service.New(s), rest.Options{})
 	if err != nil {

@@ -10,9 +10,10 @@ import (
 // so value >= p AND value < p+maxRune is a prefix test the index can serve.
 const maxRune = "\U0010FFFF"
 
-// predSQL compiles one predicate to " AND r.id [NOT] IN (...)": each match
-// is a subquery on the index table that holds its kind of entry, joined by
-// UNION for the OR of matches.
+// predSQL compiles one predicate to a query of the ids of resources with a
+// matching entry: each match is a subquery on the index table that holds
+// its kind of entry, joined by UNION for the OR of matches. p.Not is left to
+// the caller.
 func predSQL(typ string, p fhir.Pred) (string, []any) {
 	var subs []string
 	var args []any
@@ -49,11 +50,7 @@ func predSQL(typ string, p fhir.Pred) (string, []any) {
 	if len(subs) == 0 {
 		subs = []string{`SELECT NULL WHERE 0`} // no match can hold
 	}
-	not := ""
-	if p.Not {
-		not = "NOT "
-	}
-	return " AND r.id " + not + "IN (" + strings.Join(subs, " UNION ") + ")", args
+	return strings.Join(subs, " UNION "), args
 }
 
 // sqlOp keeps only the four comparison operators; anything else never

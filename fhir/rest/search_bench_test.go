@@ -1,0 +1,109 @@
+package rest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/trialfhir/trialfhir/fhir/rest"
+	"github.com/trialfhir/trialfhir/fhir/service"
+	"github.com/trialfhir/trialfhir/internal/synthetic"
+)
+
+// BenchmarkSearchCommon loads a synthetic population into the embedded store
+// and times the searches registries and the eligibility engine run most,
+// with 8 concurrent clients. TRIALFHIR_BENCH_PATIENTS sets the population
+// (default 500 patients, 33 resources each):
+//
+//	TRIALFHIR_BENCH_PATIENTS=30000 go test ./fhir/rest -run '^$' -bench SearchCommon -benchtime 2000x -timeout 2h
+func BenchmarkSearchCommon(b *testing.B) {
+	patients := 500
+	if v := os.Getenv("TRIALFHIR_BENCH_PATIENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		patients = n
+	}
+	store := benchStores[0].open(b)
+	svc := service.New(store)
+	loaded := loadSynthetic(b, svc, patients)
+	h, err := rest.New(svc, rest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := newLoopbackServer(b, h)
+	b.Logf("%d resources loaded", loaded)
+
+	queries := []struct{ name, query func(i int64) string }{
+		{func(int64) string { return "patient+code" }, func(i int64) string {
+			return fmt.Sprintf("/Observation?patient=syn-p%06d&code=http://loinc.org%%7C718-7", i%int64(patients))
+		}},
+		{func(int64) string { return "code+date,count50" }, func(int64) string {
+			return "/Observation?code=http://loinc.org%7C718-7&date=ge2020-01-01&_count=50"
+		}},
+		{func(int64) string { return "identifier" }, func(i int64) string {
+			return fmt.Sprintf("/Patient?identifier=urn:trialfhir:synthetic:mrn%%7CMRN%06d", i%int64(patients))
+		}},
+	}
+	for _, q := range queries {
+		b.Run(q.name(0), func(b *testing.B) {
+			var n atomic.Int64
+			var mu sync.Mutex
+			var lat []time.Duration
+			b.SetParallelism(4)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				var local []time.Duration
+				for pb.Next() {
+					start := time.Now()
+					benchSend(b, "GET", srv+q.query(n.Add(1)), nil, http.StatusOK)
+					local = append(local, time.Since(start))
+				}
+				mu.Lock()
+				lat = append(lat, local...)
+				mu.Unlock()
+			})
+			b.StopTimer()
+			reportLatency(b, lat)
+		})
+	}
+}
+
+func loadSynthetic(b *testing.B, svc *service.Service, patients int) int {
+	var wg sync.WaitGroup
+	work := make(chan synthetic.Resource, 256)
+	var failed atomic.Value
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range work {
+				if _, err := svc.Update(context.Background(), r.Type, r.ID, r.Body, nil); err != nil {
+					failed.Store(err)
+				}
+			}
+		}()
+	}
+	count := 0
+	err := synthetic.Generate(1, patients, func(r synthetic.Resource) error {
+		count++
+		work <- r
+		return nil
+	})
+	close(work)
+	wg.Wait()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	return count
+}
