@@ -8,13 +8,13 @@ import (
 )
 
 // bulkRows caps the rows of one INSERT, well under SQLite's limit of 32766
-// host parameters.
-const bulkRows = 256
+// host parameters; a statement is prepared for every row count up to it, so
+// a resource's entries of one kind go in one statement.
+const bulkRows = 64
 
 // bulkInserts holds multi-row INSERT statements, prepared at Open for each
-// table and each power-of-two row count up to bulkRows: a batch of n rows
-// runs as the statements of n's binary digits. (They cannot be prepared
-// lazily: the writer's only connection is busy inside a transaction then.)
+// table and row count up to bulkRows. (They cannot be prepared lazily: the
+// writer's only connection is busy inside a transaction then.)
 type bulkInserts struct {
 	stmts map[string]*sql.Stmt
 }
@@ -31,7 +31,7 @@ var bulkTables = []struct {
 func prepareBulk(db *sql.DB) (bulkInserts, error) {
 	b := bulkInserts{stmts: map[string]*sql.Stmt{}}
 	for _, t := range bulkTables {
-		for rows := 1; rows <= bulkRows; rows *= 2 {
+		for rows := 1; rows <= bulkRows; rows++ {
 			row := "(" + strings.TrimSuffix(strings.Repeat("?, ", t.width), ", ") + ")"
 			q := "INSERT OR IGNORE INTO " + t.table + " (" + t.columns + ") VALUES " +
 				strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
@@ -50,10 +50,7 @@ func prepareBulk(db *sql.DB) (bulkInserts, error) {
 // are ignored (an index may list an entry twice).
 func (b *bulkInserts) insert(ctx context.Context, tx *sql.Tx, table string, width int, args []any) error {
 	for len(args) > 0 {
-		rows := bulkRows
-		for rows > len(args)/width {
-			rows /= 2
-		}
+		rows := min(bulkRows, len(args)/width)
 		stmt := b.stmts[fmt.Sprintf("%s/%d", table, rows)]
 		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, args[:rows*width]...); err != nil {
 			return err

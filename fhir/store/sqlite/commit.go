@@ -11,13 +11,13 @@ import (
 const MaxBatch = 64
 
 // groupCommit funnels every Write through one goroutine that commits the
-// writes waiting at that moment in a single transaction, each inside its own
-// savepoint. A commit's cost is mostly the index pages it rewrites, and
-// writes close in time touch the same pages, so a batch costs little more
-// than one write: group commit, as databases do for their logs. A write that
-// fails (a version conflict) is rolled back to its savepoint without
-// touching the others; every caller is answered only after the commit, so a
-// nil error still means durable.
+// writes waiting at that moment in a single transaction. A commit's cost is
+// mostly the index pages it rewrites, and writes close in time touch the
+// same pages, so a batch costs little more than one write: group commit, as
+// databases do for their logs. A version conflict is found before its write
+// touches anything, so it fails alone; any other error fails the batch.
+// Every caller is answered only after the commit, so nil still means
+// durable.
 type groupCommit struct {
 	s    *Store
 	reqs chan *writeReq
@@ -102,23 +102,19 @@ func (g *groupCommit) commit(batch []*writeReq) {
 			errs[i] = &fhir.Error{Code: fhir.CodeTransient, Message: "write abandoned before it started", Err: err}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-			errs[i] = storeErr(err)
-			continue
-		}
-		if err := g.s.writeOne(ctx, tx, req.r, req.expect); err != nil {
-			errs[i] = err
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
-				_ = tx.Rollback()
-				answer(batch, errs, storeErr(rerr))
-				return
-			}
-		} else {
+		err := g.s.writeOne(ctx, tx, req.r, req.expect)
+		switch {
+		case err == nil:
 			ok++
-		}
-		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
+		case fhir.ErrorCode(err) == fhir.CodeConflict:
+			// writeOne checks the version before writing anything, so a
+			// conflict leaves nothing to undo and the batch goes on.
+			errs[i] = err
+		default:
+			// Anything else may have half-written this request: undo the
+			// whole batch, which is exceptional (disk full, corruption).
 			_ = tx.Rollback()
-			answer(batch, errs, storeErr(err))
+			answer(batch, errs, err)
 			return
 		}
 	}

@@ -70,7 +70,6 @@ func Open(dir string, opts Options) (*Store, error) {
 		// Checkpoints (and their fsync) run in the background, not inside
 		// a writer's commit: see checkpoint.go.
 		q.Add("_pragma", "wal_autocheckpoint(0)")
-		// Savepoint journals (one per write of a group commit) stay in memory.
 		q.Add("_pragma", "temp_store(MEMORY)")
 		if extra != "" {
 			k, v, _ := strings.Cut(extra, "=")
@@ -199,7 +198,8 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error
 }
 
 // writeOne applies one write inside the batch transaction tx: the
-// compare-and-set check, the version, the pointer to it and its index.
+// compare-and-set check, the version, the pointer to it and its index. It
+// returns CodeConflict only from the check, before writing anything.
 func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, expect int64) error {
 	var cur int64
 	err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, r.Type, r.ID).Scan(&cur)
