@@ -3,12 +3,17 @@ package sqlite
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/trialfhir/trialfhir/fhir"
 )
 
-// MaxBatch caps how many writes share one transaction.
-const MaxBatch = 64
+// MaxBatch caps how many writes share one transaction; Linger is how long
+// the first write of a batch waits for others to join it.
+const (
+	MaxBatch = 64
+	Linger   = 200 * time.Microsecond
+)
 
 // groupCommit funnels every Write through one goroutine that commits the
 // writes waiting at that moment in a single transaction. A commit's cost is
@@ -70,19 +75,22 @@ func (g *groupCommit) run() {
 			return
 		}
 		batch := []*writeReq{first}
+		linger := time.NewTimer(Linger)
 	drain:
 		for len(batch) < MaxBatch {
 			select {
 			case req := <-g.reqs:
 				if req == nil {
+					linger.Stop()
 					g.commit(batch)
 					return
 				}
 				batch = append(batch, req)
-			default:
+			case <-linger.C:
 				break drain
 			}
 		}
+		linger.Stop()
 		g.commit(batch)
 	}
 }
