@@ -13,7 +13,8 @@
 //
 // Layout: every version lives once in history (its body with it); resource
 // points at the current version of each id; keys holds the search keys of
-// current, non-deleted resources. Writes go through one connection inside
-// BEGIN IMMEDIATE transactions, so they are serialised and atomic; reads use a
+// current, non-deleted resources. Writes go through one connection, one goroutine
+// and BEGIN IMMEDIATE transactions that group the writes waiting at the time
+// (commit.go), so they are serialised and atomic; reads use a
 // pool of connections that WAL lets run beside the writer.
 package sqlite
