@@ -50,32 +50,11 @@ func (x *Extractor) composite(b *builder, res map[string]any, d *searchparam.Def
 					continue
 				}
 				if second.Type == searchparam.Quantity {
-					b.compositeQuantity(param, v.Node)
+					b.quantity(param, v.Node, true)
 					continue
 				}
 				b.value(param, second.Type, v)
 			}
 		}
 	}
-}
-
-// compositeQuantity keeps what a composite quantity search uses: the value
-// with no unit, and the value in canonical UCUM units (or, when the unit is
-// not UCUM, with its code). The search side reads "||code" as UCUM when the
-// code is UCUM, so no code-only entry is needed.
-func (b *builder) compositeQuantity(param string, node any) {
-	q, ok := quantityOf(node)
-	if !ok {
-		return
-	}
-	num, f, system, code := q.num, q.f, q.system, q.code
-	b.rng(QuantityParam(param), f, f)
-	if code == "" {
-		return
-	}
-	if cf, cu, ok := canonicalValue(num, system, code); ok {
-		b.rng(QuantityCanonicalParam(param, cu), cf, cf)
-		return
-	}
-	b.rng(QuantityCodeParam(param, system, code), f, f)
 }

@@ -166,7 +166,7 @@ func (b *builder) value(param string, typ searchparam.Type, v fhirpath.Value) {
 			}
 		}
 	case searchparam.Quantity:
-		b.quantity(param, v.Node)
+		b.quantity(param, v.Node, false)
 	case searchparam.URI:
 		if s, ok := v.Node.(string); ok {
 			b.key(URIKey(param, s))
@@ -330,26 +330,29 @@ func dateOf(v any) ([2]float64, error, bool) {
 
 // quantity indexes a Quantity (or Age, Duration, Money...) under the value
 // as given, the value with its unit code, and the value in canonical UCUM
-// units, so "gt100|http://unitsofmeasure.org|g/L" finds 10.5 g/dL.
-func (b *builder) quantity(param string, node any) {
+// units, so "gt100|http://unitsofmeasure.org|g/L" finds 10.5 g/dL. A
+// composite's second part skips the code-in-any-system entry: its search
+// side reads "||code" as UCUM when the code is UCUM.
+func (b *builder) quantity(param string, node any, composite bool) {
 	q, ok := quantityOf(node)
 	if !ok {
 		return
 	}
-	num, f, system, code := q.num, q.f, q.system, q.code
-	b.rng(QuantityParam(param), f, f)
-	if code == "" {
+	b.rng(QuantityParam(param), q.f, q.f)
+	if q.code == "" {
 		return
 	}
-	b.rng(QuantityCodeParam(param, "", code), f, f)
+	if !composite {
+		b.rng(QuantityCodeParam(param, "", q.code), q.f, q.f)
+	}
 	// A UCUM search converts to canonical units, so a UCUM quantity that
 	// converts needs no system|code entry of its own.
-	if cf, cu, ok := canonicalValue(num, system, code); ok {
+	if cf, cu, ok := canonicalValue(q.num, q.system, q.code); ok {
 		b.rng(QuantityCanonicalParam(param, cu), cf, cf)
 		return
 	}
-	if system != "" {
-		b.rng(QuantityCodeParam(param, system, code), f, f)
+	if q.system != "" || composite {
+		b.rng(QuantityCodeParam(param, q.system, q.code), q.f, q.f)
 	}
 }
 
