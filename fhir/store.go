@@ -24,6 +24,8 @@ type Resource struct {
 	// Index holds the search index entries extracted from Body when it was
 	// written; empty for a tombstone.
 	Index Index
+	// Sort holds the values a sorted Search ordered this result by.
+	Sort []SortValue
 }
 
 // Ref returns "Type/id".
@@ -37,8 +39,13 @@ type Query struct {
 	Type  string
 	IDs   []string // when not empty, the resource id must be one of these
 	Preds []Pred
-	// After, when set, returns only ids sorting after it (keyset paging).
-	After string
+	// Sort orders the result (then by id); empty means by id alone.
+	Sort []SortKey
+	// After, when set, returns only resources ordered after the one with
+	// this id and, when Sort is set, these AfterSort values (keyset paging:
+	// the id and SortValues of the last resource of the previous page).
+	After     string
+	AfterSort []SortValue
 	// Limit caps the result; 0 means no limit.
 	Limit int
 }
@@ -86,7 +93,9 @@ type Store interface {
 	// new versions are written (they appear before the first page, never
 	// shift later ones).
 	History(ctx context.Context, q HistoryQuery) (*HistoryPage, error)
-	// Search returns current, non-deleted resources matching q, ordered by id.
+	// Search returns current, non-deleted resources matching q, ordered by
+	// q.Sort then id as CompareSort defines, each with Sort set to its
+	// SortValues when q.Sort is not empty.
 	Search(ctx context.Context, q Query) ([]Resource, error)
 	// Lock takes a named lock shared by every server process using this
 	// store, waiting until it is free or ctx ends (CodeTransient). It makes

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/search"
+	"github.com/trialfhir/trialfhir/fhir/service"
 )
 
 type link struct {
@@ -169,13 +170,13 @@ func (a *api) search(c echo.Context) error {
 	if err != nil {
 		return fhir.Errorf(fhir.CodeInvalid, "cannot read search parameters")
 	}
-	after := ""
+	var after service.Cursor
 	if token := params.Get("_page"); token != "" {
 		st, err := a.pages.open(token)
 		if err != nil {
 			return err
 		}
-		params, after = st.Query, st.After
+		params, after = st.Query, st.Cursor
 	}
 	req, err := search.Parse(c.Param("type"), params, preferOf(c).lenient)
 	if err != nil {
@@ -197,7 +198,7 @@ func (a *api) search(c echo.Context) error {
 		return err
 	}
 	if page.More {
-		token, err := a.pages.seal(pageState{Query: params, After: page.Matches[len(page.Matches)-1].ID})
+		token, err := a.pages.seal(pageState{Query: params, Cursor: page.Next()})
 		if err != nil {
 			return fhir.AsError(err)
 		}
@@ -211,7 +212,7 @@ func (a *api) search(c echo.Context) error {
 	}
 	switch {
 	case req.Total == "none":
-	case !page.More && after == "":
+	case !page.More && after.ID == "":
 		n := len(page.Matches) // the whole result is on this page
 		b.Total = &n
 	case req.Total == "accurate" || req.Total == "estimate":
@@ -245,6 +246,7 @@ func (a *api) count(c echo.Context, req *search.Request) (*int, error) {
 	if err != nil {
 		return nil, err
 	}
+	q.Sort = nil // order does not change a count
 	all, err := a.svc.Search(c.Request().Context(), q)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"net/url"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/service"
 )
 
 // pageState is what a search's next link must carry: the search itself and
@@ -17,7 +18,7 @@ import (
 // altered into another search.
 type pageState struct {
 	Query url.Values `json:"q"`
-	After string     `json:"a"`
+	service.Cursor
 }
 
 // pager seals and opens page tokens with one key. Servers that share a

@@ -238,17 +238,8 @@ func escapeQuery(q string) string {
 
 func bundleIDs(t *testing.T, r reply) []string {
 	t.Helper()
-	m := r.decodeJSON(t)
-	require.Equal(t, "searchset", m["type"], "%s", r.body)
-	var ids []string
-	entries, _ := m["entry"].([]any)
-	for _, e := range entries {
-		em := e.(map[string]any)
-		if s, _ := em["search"].(map[string]any); s != nil && s["mode"] != "match" {
-			continue
-		}
-		ids = append(ids, em["resource"].(map[string]any)["id"].(string))
-	}
+	require.Equal(t, "searchset", r.decodeJSON(t)["type"], "%s", r.body)
+	ids := entryIDs(t, r)
 	require.True(t, sort.StringsAreSorted(ids))
 	return ids
 }

@@ -102,6 +102,12 @@ func (p *parser) add(r *Request, typ, name, value string, depth int) error {
 		return p.chain(r, typ, name, value, depth)
 	}
 	base, modifier, _ := strings.Cut(name, ":")
+	if base == "_sort" {
+		if modifier != "" {
+			return unsupportedModifier(base, modifier)
+		}
+		return p.sort(r, typ, value)
+	}
 	if result[base] {
 		if modifier != "" {
 			return unsupportedModifier(base, modifier)

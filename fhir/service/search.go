@@ -25,14 +25,32 @@ type SearchResult struct {
 	More bool
 }
 
-// SearchPage runs req from after (exclusive, ids ascending), returning at
-// most limit matches and what the page's _include and _revinclude bring.
-func (s *Service) SearchPage(ctx context.Context, req *search.Request, after string, limit int) (*SearchResult, error) {
+// Cursor is where a page of search results starts: after the resource with
+// ID, whose sort values (when the search has _sort) were Sort. The zero
+// Cursor starts at the beginning.
+type Cursor struct {
+	ID   string           `json:"a,omitempty"`
+	Sort []fhir.SortValue `json:"s,omitempty"`
+}
+
+// Next returns the cursor after the last match of a page.
+func (r *SearchResult) Next() Cursor {
+	last := r.Matches[len(r.Matches)-1]
+	return Cursor{ID: last.ID, Sort: last.Sort}
+}
+
+// SearchPage runs req from after (exclusive, in the order of the search's
+// _sort, then ids ascending), returning at most limit matches and what the
+// page's _include and _revinclude bring.
+func (s *Service) SearchPage(ctx context.Context, req *search.Request, after Cursor, limit int) (*SearchResult, error) {
 	q, err := s.Resolve(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	q.After, q.Limit = after, limit+1
+	if after.ID != "" && !fhir.ValidCursor(q.Sort, after.Sort) {
+		return nil, fhir.Errorf(fhir.CodeInvalid, "_page does not belong to this search: repeat the search").At("_page")
+	}
+	q.After, q.AfterSort, q.Limit = after.ID, after.Sort, limit+1
 	found, err := s.Search(ctx, q)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,9 @@ func (s *Store) Search(ctx context.Context, q fhir.Query) ([]fhir.Resource, erro
 	if q.Limit < 0 {
 		return nil, fhir.Errorf(fhir.CodeInvalid, "mongo: negative search limit")
 	}
+	if len(q.Sort) > 0 {
+		return s.searchSorted(ctx, q)
+	}
 	filter, exact, none := s.searchFilter(q)
 	if none {
 		return nil, nil

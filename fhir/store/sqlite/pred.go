@@ -48,7 +48,7 @@ func predSQL(typ string, p fhir.Pred) (string, []any) {
 		args = append(append([]any{typ}, keys...), args...)
 	}
 	if len(subs) == 0 {
-		subs = []string{`SELECT NULL WHERE 0`} // no match can hold
+		subs = []string{`SELECT NULL AS id WHERE 0`} // no match can hold
 	}
 	return strings.Join(subs, " UNION "), args
 }

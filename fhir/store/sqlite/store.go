@@ -303,69 +303,6 @@ func (s *Store) VRead(ctx context.Context, typ, id string, version int64) (*fhir
 	return r, nil
 }
 
-// Search implements fhir.Store.
-func (s *Store) Search(ctx context.Context, q fhir.Query) ([]fhir.Resource, error) {
-	// The ids matching every positive predicate are computed first
-	// (INTERSECT of index lookups) and drive the join, so a query costs what
-	// its index entries cost, not a scan of every resource of the type.
-	// Negated predicates then filter those rows.
-	var b strings.Builder
-	var args []any
-	var positive []string
-	for _, p := range q.Preds {
-		if !p.Not {
-			sub, subArgs := predSQL(q.Type, p)
-			positive = append(positive, "SELECT * FROM ("+sub+")")
-			args = append(args, subArgs...)
-		}
-	}
-	if len(positive) > 0 {
-		b.WriteString(`WITH m(id) AS (SELECT DISTINCT * FROM (` + strings.Join(positive, " INTERSECT ") + `))
-		SELECT ` + versionColumns + ` FROM m CROSS JOIN resource r ON r.type = ? AND r.id = m.id
-		JOIN history h ON h.seq = r.hseq WHERE r.deleted = 0`)
-	} else {
-		b.WriteString(`SELECT ` + versionColumns + ` FROM resource r JOIN history h ON h.seq = r.hseq
-		WHERE r.type = ? AND r.deleted = 0`)
-	}
-	args = append(args, q.Type)
-	if len(q.IDs) > 0 {
-		b.WriteString(` AND r.id IN (` + placeholders(len(q.IDs)) + `)`)
-		for _, id := range q.IDs {
-			args = append(args, id)
-		}
-	}
-	for _, p := range q.Preds {
-		if p.Not {
-			sub, subArgs := predSQL(q.Type, p)
-			b.WriteString(` AND r.id NOT IN (` + sub + `)`)
-			args = append(args, subArgs...)
-		}
-	}
-	if q.After != "" {
-		b.WriteString(` AND r.id > ?`)
-		args = append(args, q.After)
-	}
-	b.WriteString(` ORDER BY r.id`)
-	if q.Limit > 0 {
-		b.WriteString(` LIMIT ?`)
-		args = append(args, q.Limit)
-	}
-	rows, err := s.r.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	defer rows.Close()
-	var out []fhir.Resource
-	for rows.Next() {
-		r, err := scanVersion(rows)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		out = append(out, *r)
-	}
-	return out, storeErr(rows.Err())
-}
-
 func placeholders(n int) string {
 	if n == 0 {
 		return "NULL"

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchPaging", testSearchPaging},
 		{"SearchPredicates", testSearchPredicates},
 		{"SearchPredicatesPaging", testSearchPredicatesPaging},
+		{"SearchSort", testSearchSort},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"LockExcludes", testLockExcludes},
 		{"LockContextCancel", testLockCancel},
