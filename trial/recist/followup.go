@@ -27,10 +27,13 @@ func (ev *evaluator) checkFollowUp(out []Finding, bl, prev, tp *TimePoint) []Fin
 	if utcDate(tp.Date).Equal(utcDate(prev.Date)) {
 		out = append(out, finding(Warning, FindingSameDate, tp, "", "two time points on one date"))
 	}
-	here := map[string]bool{}
+	here := map[string]Status{}
 	for i := range tp.Lesions {
 		a := &tp.Lesions[i]
-		here[a.LesionID] = true
+		if st, dup := here[a.LesionID]; dup && (st != StatusSplit || a.Status != StatusSplit) {
+			out = append(out, finding(Error, FindingDuplicateLesion, tp, a.LesionID, "lesion %s listed more than once", a.LesionID))
+		}
+		here[a.LesionID] = a.Status
 		role, ok := ev.inBaseline[a.LesionID]
 		switch {
 		case !ok && a.Role != RoleNew:
@@ -44,7 +47,7 @@ func (ev *evaluator) checkFollowUp(out []Finding, bl, prev, tp *TimePoint) []Fin
 		}
 	}
 	for _, t := range ev.targets {
-		if !here[t.id] {
+		if _, ok := here[t.id]; !ok {
 			out = append(out, finding(Warning, FindingTargetMissing, tp, t.id, "target %s not reported; target response NE unless PD", t.id))
 		}
 	}
