@@ -70,6 +70,13 @@ func TestFollowUpFindings(t *testing.T) {
 	require.Equal(t, []R{NE, NE}, overall(r), "a duplicate target record is not guessed")
 }
 
+func TestBaselineTargetNotMeasured(t *testing.T) {
+	r := recist.Evaluate(course(t, nil, "T1=20 T2=tiny", "T1=10 T2=0"), recist.Options{})
+	require.Equal(t, []string{recist.FindingBaselineStatus}, codes(r.Findings))
+	require.Equal(t, []R{NE}, targets(r))
+	require.Nil(t, r.TimePoints[0].PctBaseline)
+}
+
 func TestNoDisease(t *testing.T) {
 	r := recist.Evaluate(course(t, nil, "", "new=L1"), recist.Options{})
 	require.Equal(t, 0, r.Table)

@@ -112,7 +112,7 @@ func Evaluate(s Subject, opt Options) Result {
 	case len(targets) > 0:
 		res.Table = 1
 		r := assessTargets(targets, index(bl.Lesions), &targetState{lastEval: NotApplicable})
-		st.base, st.nadir, st.baseComplete = r.sum, r.sum, r.complete
+		st.base, st.nadir, st.baseComplete = r.sum, r.sum, r.complete && baselineMeasured(bl)
 	case len(nonTargets) > 0:
 		res.Table = 2
 	default:
@@ -188,6 +188,18 @@ func baselineLesions(bl *TimePoint) (targets, nonTargets []lesionRef, in map[str
 		}
 	}
 	return targets, nonTargets, in
+}
+
+// baselineMeasured tells whether every baseline target was measured (present
+// or split): a target absent or too small at baseline gives no reference
+// for PR and PD, so every target response is NE (CheckBaseline reports it).
+func baselineMeasured(bl *TimePoint) bool {
+	for _, a := range bl.Lesions {
+		if a.Role == RoleTarget && a.Status != StatusPresent && a.Status != StatusSplit {
+			return false
+		}
+	}
+	return true
 }
 
 // index groups the assessments of a time point by lesion.
