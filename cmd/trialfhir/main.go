@@ -1,6 +1,6 @@
 // Command trialfhir is the trialfhir FHIR R4 server.
 //
-//	trialfhir serve [--addr :8080] [--base-url URL] [--data-dir ./data] [--mongo-uri URI]
+//	trialfhir serve [--addr :8080] [--base-url URL] [--data-dir ./data] [--mongo-uri URI] [--no-profiles]
 //
 // Without a MongoDB URI it keeps its data in the embedded store under
 // --data-dir: nothing to install. This package only wires flags to the
@@ -28,6 +28,7 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/service"
 	"github.com/trialfhir/trialfhir/fhir/store/mongo"
 	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
+	"github.com/trialfhir/trialfhir/profiles"
 )
 
 // ShutdownTimeout is how long in-flight requests may run after a signal.
@@ -46,7 +47,7 @@ func main() {
 // environment variable, and a flag given on the command line wins.
 type config struct {
 	addr, baseURL, dataDir, mongoURI, mongoDB, logLevel string
-	syncFull                                            bool
+	syncFull, noProfiles                                bool
 	pageKey                                             []byte
 }
 
@@ -79,7 +80,15 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 			log.Error("closing store", "error", err)
 		}
 	}()
-	h, err := rest.New(service.New(store), rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey})
+	svc := service.New(store)
+	if !cfg.noProfiles {
+		// Upserts by fixed id make no new version when nothing changed, so
+		// every start-up may load them.
+		if err := profiles.Load(ctx, svc); err != nil {
+			return err
+		}
+	}
+	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey})
 	if err != nil {
 		return err
 	}
@@ -104,6 +113,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.mongoDB, "mongo-db", env("TRIALFHIR_MONGO_DB", "trialfhir"), "MongoDB database name [TRIALFHIR_MONGO_DB]")
 	fs.StringVar(&cfg.logLevel, "log-level", env("TRIALFHIR_LOG_LEVEL", "info"), "debug, info, warn or error [TRIALFHIR_LOG_LEVEL]")
 	fs.BoolVar(&cfg.syncFull, "sync-full", env("TRIALFHIR_SYNC_FULL", "") == "true", "embedded store: fsync every commit, durable against power loss too [TRIALFHIR_SYNC_FULL]")
+	fs.BoolVar(&cfg.noProfiles, "no-profiles", env("TRIALFHIR_NO_PROFILES", "") == "true", "do not load the study and the project's conformance resources at start-up [TRIALFHIR_NO_PROFILES]")
 	pageKey := fs.String("page-key", env("TRIALFHIR_PAGE_KEY", ""), "base64 AES key (16, 24 or 32 bytes) sealing search page links; servers sharing a store should share it; empty: random per process [TRIALFHIR_PAGE_KEY]")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
