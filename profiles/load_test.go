@@ -90,7 +90,7 @@ func TestStudyFoundBySearch(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			req, err := search.Parse("ResearchStudy", tc.params, false)
 			require.NoError(t, err)
-			res, err := svc.SearchPage(ctx, req, "", 10)
+			res, err := svc.SearchPage(ctx, req, service.Cursor{}, 10)
 			require.NoError(t, err)
 			var got []string
 			for _, r := range res.Matches {
