@@ -39,9 +39,10 @@ type Result struct {
 
 // Service carries out interactions against a store.
 type Service struct {
-	store fhir.Store
-	now   func() time.Time
-	newID func() string
+	store   fhir.Store
+	now     func() time.Time
+	newID   func() string
+	onWrite []func(ctx context.Context, written []fhir.Resource)
 }
 
 // Option configures a Service.
@@ -52,6 +53,39 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // WithIDs injects the id generator (tests).
 func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
+
+// OnWrite registers fn to be called after every successful write (create,
+// update, delete, and a transaction as a whole) with the versions written.
+// It runs synchronously, after the write is durable and before the
+// interaction returns, so that derived data (eligibility re-screening,
+// RECIST responses) is current when the client reads again. fn must not
+// fail the interaction: it logs its own errors. Writes fn itself makes go
+// through the same Service and call it again, so fn must ignore what it
+// derives.
+func OnWrite(fn func(ctx context.Context, written []fhir.Resource)) Option {
+	return func(s *Service) { s.onWrite = append(s.onWrite, fn) }
+}
+
+// Observe adds fn as OnWrite does, to a Service already built (a component
+// that needs the Service to write what it derives).
+func (s *Service) Observe(fn func(ctx context.Context, written []fhir.Resource)) {
+	s.onWrite = append(s.onWrite, fn)
+}
+
+// write stores r and tells the observers.
+func (s *Service) write(ctx context.Context, r *fhir.Resource, expect int64) error {
+	if err := s.store.Write(ctx, r, expect); err != nil {
+		return err
+	}
+	s.notify(ctx, []fhir.Resource{*r})
+	return nil
+}
+
+func (s *Service) notify(ctx context.Context, written []fhir.Resource) {
+	for _, fn := range s.onWrite {
+		fn(ctx, written)
+	}
+}
 
 // New returns a Service over store.
 func New(store fhir.Store, opts ...Option) *Service {
