@@ -233,6 +233,13 @@ func (a *api) search(c echo.Context) error {
 			b.Entry = append(b.Entry, entry{FullURL: base + "/" + r.Ref(), Resource: body, Search: &entrySearch{Mode: group.mode}})
 		}
 	}
+	if req.Explain {
+		plan, err := a.svc.Explain(ctx, req)
+		if err != nil {
+			return err
+		}
+		b.Entry = append(b.Entry, entry{Resource: planOutcome(plan), Search: &entrySearch{Mode: "outcome"}})
+	}
 	if len(req.Ignored) > 0 {
 		b.Entry = append(b.Entry, entry{Resource: information("not-supported", "warning",
 			"parameters ignored: "+strings.Join(req.Ignored, ", ")), Search: &entrySearch{Mode: "outcome"}})

@@ -45,7 +45,11 @@ type reply struct {
 }
 
 func startAPI(t *testing.T, store fhir.Store) *client {
-	h, err := rest.New(service.New(store), rest.Options{})
+	return startAPIWith(t, service.New(store), rest.Options{})
+}
+
+func startAPIWith(t *testing.T, svc *service.Service, opts rest.Options) *client {
+	h, err := rest.New(svc, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

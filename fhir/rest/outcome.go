@@ -100,6 +100,24 @@ func information(code fhir.Code, severity, text string) []byte {
 	return b
 }
 
+// planOutcome renders a search plan (_explain) as an informational
+// OperationOutcome, one issue per line, so that any FHIR client can show it.
+func planOutcome(p *fhir.Plan) []byte {
+	issue := func(text string) outcomeIssue {
+		return outcomeIssue{Severity: "information", Code: "informational", Diagnostics: text}
+	}
+	oo := operationOutcome{ResourceType: "OperationOutcome"}
+	oo.Issue = append(oo.Issue, issue(fmt.Sprintf("store: %s; %d resources match", p.Store, p.Matches)))
+	for i, st := range p.Steps {
+		oo.Issue = append(oo.Issue, issue(fmt.Sprintf("predicate %d: %s, index %s, %d candidates", i+1, st.Pred, st.Index, st.Candidates)))
+	}
+	for _, line := range p.Native {
+		oo.Issue = append(oo.Issue, issue("plan: "+line))
+	}
+	b, _ := json.Marshal(oo)
+	return b
+}
+
 // ErrorHandler is Echo's HTTPErrorHandler: every failure, ours or Echo's
 // own (unknown route, wrong method, oversized body), leaves as an
 // OperationOutcome. Logs carry the request id, status, code and the safe

@@ -26,6 +26,8 @@ type Options struct {
 	// PageKey is the 16-, 24- or 32-byte AES key sealing search page
 	// tokens; empty draws a random one per process.
 	PageKey []byte
+	// Operations are the extra $operations to route and advertise.
+	Operations []Operation
 }
 
 type api struct {
@@ -47,7 +49,7 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
 	}
-	a.caps = capabilityStatement(routes)
+	a.caps = capabilityStatement(routes, opts.Operations)
 	var err error
 	if a.pages, err = newPager(opts.PageKey); err != nil {
 		return nil, fmt.Errorf("page key: %w", err)
@@ -62,6 +64,9 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	// Middleware goes on each route, not on the group: a group with
 	// middleware answers unrouted methods 404 where 405 is right.
 	g := e.Group("/fhir")
+	// Operations first: their static paths (/Patient/:id/$recist) must win
+	// over /:type/:id/:x patterns.
+	a.addOperations(g, opts.Operations)
 	for _, r := range routes {
 		g.Add(r.method, r.path, r.handler(a), negotiate)
 		// HEAD is GET without a body, for every readable path.

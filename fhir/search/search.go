@@ -37,6 +37,8 @@ type Request struct {
 	joinGroups []int
 	// Includes are the _include and _revinclude of the search.
 	Includes []Include
+	// Explain asks for the query plan (_explain=true) as an outcome entry.
+	Explain bool
 }
 
 // JoinGroups returns the Joins grouped into conditions: the joins of one
@@ -53,7 +55,7 @@ func (r *Request) JoinGroups() [][]Join {
 
 // result parameters shape the Bundle instead of filtering resources.
 var result = map[string]bool{
-	"_count": true, "_summary": true, "_elements": true, "_format": true, "_pretty": true, "_page": true, "_total": true,
+	"_count": true, "_summary": true, "_elements": true, "_format": true, "_pretty": true, "_page": true, "_total": true, "_explain": true,
 }
 
 // Parse parses the parameters of a search on typ against the default
@@ -242,6 +244,11 @@ func (r *Request) addResult(name, value string) error {
 			return fhir.Errorf(fhir.CodeInvalid, "_total must be none, estimate or accurate").At("_total")
 		}
 		r.Total = value
+	case "_explain":
+		if value != "true" && value != "false" {
+			return fhir.Errorf(fhir.CodeInvalid, "_explain must be true or false").At("_explain")
+		}
+		r.Explain = value == "true"
 	}
 	// _format, _pretty and _page are read by the HTTP layer.
 	return nil

@@ -209,3 +209,19 @@ func (s *Service) include(ctx context.Context, inc search.Include, from []fhir.R
 	}
 	return out, nil
 }
+
+// Explain reports how the store answers req (_explain): chains and _has
+// are resolved first, as SearchPage does, and appear as the key or id
+// predicates they became.
+func (s *Service) Explain(ctx context.Context, req *search.Request) (*fhir.Plan, error) {
+	ex, ok := s.store.(fhir.Explainer)
+	if !ok {
+		return nil, fhir.Errorf(fhir.CodeNotSupported, "this store cannot explain searches").At("_explain").WithStatus(400)
+	}
+	q, err := s.Resolve(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	q.Limit = req.Count + 1
+	return ex.Explain(ctx, q)
+}

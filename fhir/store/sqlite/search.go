@@ -10,11 +10,24 @@ import (
 
 // Search implements fhir.Store.
 func (s *Store) Search(ctx context.Context, q fhir.Query) ([]fhir.Resource, error) {
-	from, args := candidates(q)
-	var b strings.Builder
-	if len(q.Sort) > 0 {
-		return s.searchSorted(ctx, q, from, args)
+	if len(q.Sort) > 0 && q.After != "" && !fhir.ValidCursor(q.Sort, q.AfterSort) {
+		return nil, fhir.Errorf(fhir.CodeInvalid, "sqlite: the sort cursor does not fit the sort keys")
 	}
+	query, args := searchSQL(q)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return scanAll(rows, q.Sort)
+}
+
+// searchSQL is the statement answering q.
+func searchSQL(q fhir.Query) (string, []any) {
+	from, args := candidates(q)
+	if len(q.Sort) > 0 {
+		return sortedSQL(q, from, args)
+	}
+	var b strings.Builder
 	b.WriteString(`SELECT ` + versionColumns + from)
 	if q.After != "" {
 		b.WriteString(` AND r.id > ?`)
@@ -25,11 +38,7 @@ func (s *Store) Search(ctx context.Context, q fhir.Query) ([]fhir.Resource, erro
 		b.WriteString(` LIMIT ?`)
 		args = append(args, q.Limit)
 	}
-	rows, err := s.r.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	return scanAll(rows, nil)
+	return b.String(), args
 }
 
 // candidates compiles the filter of q into " FROM ... WHERE ..." over the

@@ -1,22 +1,18 @@
 package sqlite
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
 )
 
-// searchSorted answers a query with _sort. Each key's value is the
-// aggregate fhir.SortValues defines (lowest ascending, highest descending),
-// computed per candidate through the primary keys of strs and ranges; the
-// page after a cursor is selected by comparing (values..., id) with it, so
-// paging stays exact while other resources are written.
-func (s *Store) searchSorted(ctx context.Context, q fhir.Query, from string, args []any) ([]fhir.Resource, error) {
-	if q.After != "" && !fhir.ValidCursor(q.Sort, q.AfterSort) {
-		return nil, fhir.Errorf(fhir.CodeInvalid, "sqlite: the sort cursor does not fit the sort keys")
-	}
+// sortedSQL answers a query with _sort. Each key's value is the aggregate
+// fhir.SortValues defines (lowest ascending, highest descending), computed
+// per candidate through the primary keys of strs and ranges; the page after
+// a cursor is selected by comparing (values..., id) with it, so paging
+// stays exact while other resources are written.
+func sortedSQL(q fhir.Query, from string, args []any) (string, []any) {
 	var cols []string
 	var colArgs []any
 	for i, k := range q.Sort {
@@ -47,11 +43,7 @@ func (s *Store) searchSorted(ctx context.Context, q fhir.Query, from string, arg
 		b.WriteString(` LIMIT ?`)
 		all = append(all, q.Limit)
 	}
-	rows, err := s.r.QueryContext(ctx, b.String(), all...)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	return scanAll(rows, q.Sort)
+	return b.String(), all
 }
 
 // sortExpr is the SQL value of one key for the current row r, with its

@@ -1,0 +1,64 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+var _ fhir.Explainer = (*Store)(nil)
+
+// Explain implements fhir.Explainer: the count each predicate's index
+// lookup selects on its own, the size of the whole answer, and SQLite's
+// EXPLAIN QUERY PLAN of the statement Search runs.
+func (s *Store) Explain(ctx context.Context, q fhir.Query) (*fhir.Plan, error) {
+	plan := &fhir.Plan{Store: "sqlite (embedded)"}
+	for _, p := range q.Preds {
+		sub, args := predSQL(q.Type, p)
+		step := fhir.PlanStep{Pred: p.Describe(), Index: indexOf(p)}
+		if err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT id) FROM (`+sub+`)`, args...).Scan(&step.Candidates); err != nil {
+			return nil, storeErr(err)
+		}
+		plan.Steps = append(plan.Steps, step)
+	}
+	whole := q
+	whole.Limit, whole.After, whole.AfterSort = 0, "", nil
+	query, args := searchSQL(whole)
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+query+`)`, args...).Scan(&plan.Matches); err != nil {
+		return nil, storeErr(err)
+	}
+	query, args = searchSQL(q)
+	rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, storeErr(err)
+		}
+		plan.Native = append(plan.Native, fmt.Sprintf("%d<-%d %s", id, parent, detail))
+	}
+	return plan, storeErr(rows.Err())
+}
+
+// indexOf names the index predSQL's lookups use for p (schema.go).
+func indexOf(p fhir.Pred) string {
+	if len(p.Any) == 0 {
+		return "none"
+	}
+	switch p.Any[0].Kind {
+	case fhir.MatchKey:
+		return "keys_lookup (type, key, id)"
+	case fhir.MatchPrefix:
+		return "strs primary key (type, param, value, id)"
+	case fhir.MatchContains:
+		return "strs primary key (type, param), scanning values"
+	case fhir.MatchRange:
+		return "ranges_lo (type, param, lo) or ranges_hi (type, param, hi)"
+	}
+	return "none"
+}
