@@ -144,6 +144,8 @@ type tc struct {
 	flags    []string
 	reason   string
 	evidence string
+	// withoutFlag must not be set.
+	withoutFlag string
 }
 
 func run(t *testing.T, cases []tc) {
@@ -162,6 +164,9 @@ func run(t *testing.T, cases []tc) {
 			require.NotEmpty(t, r.Reason)
 			for _, f := range c.flags {
 				require.Contains(t, r.Flags, f, "reason: %s", r.Reason)
+			}
+			if c.withoutFlag != "" {
+				require.NotContains(t, r.Flags, c.withoutFlag)
 			}
 			if c.reason != "" {
 				require.Contains(t, r.Reason, c.reason)
