@@ -53,34 +53,26 @@ func (e *eval) condExclusion(s condSpec) Result {
 // decisive, for criteria made of several parts.
 var exclusionRank = map[Outcome]int{Applies: 0, Review: 1, Unknown: 2, DoesNotApply: 3}
 
-// combine merges the parts of one exclusion: the most decisive outcome and
-// its reason, the evidence of all parts; no-data only when every part had
-// no data.
+// combine merges the parts of one exclusion: the most decisive outcome of
+// the parts that had evidence, with its reason, and the evidence of all
+// parts; when no part had evidence, the no-evidence result of them all.
 func combine(parts ...Result) Result {
-	best := parts[0]
-	allNoData := true
+	var best *Result
 	var ev []Evidence
-	var flags []string
-	for _, p := range parts {
-		if exclusionRank[p.Outcome] < exclusionRank[best.Outcome] {
-			best = p
-		}
+	var flags, none []string
+	for i, p := range parts {
 		ev = append(ev, p.Evidence...)
-		for _, f := range p.Flags {
-			if f != FlagNoData {
-				flags = append(flags, f)
-			}
+		if has(p.Flags, FlagNoData) {
+			none = append(none, strings.TrimSuffix(strings.TrimPrefix(p.Reason, "no "), " recorded"))
+			continue
 		}
-		allNoData = allNoData && has(p.Flags, FlagNoData)
-	}
-	out := Result{Outcome: best.Outcome, Reason: best.Reason, Evidence: ev}.flag(flags...)
-	if allNoData {
-		var what []string
-		for _, p := range parts {
-			what = append(what, strings.TrimSuffix(strings.TrimPrefix(p.Reason, "no "), " recorded"))
+		flags = append(flags, p.Flags...)
+		if best == nil || exclusionRank[p.Outcome] < exclusionRank[best.Outcome] {
+			best = &parts[i]
 		}
-		out.Reason = "no " + strings.Join(what, ", ") + " recorded"
-		out = out.flag(FlagNoData)
 	}
-	return out
+	if best == nil {
+		return Result{Outcome: parts[0].Outcome, Reason: "no " + strings.Join(none, ", ") + " recorded", Evidence: ev}.flag(FlagNoData)
+	}
+	return Result{Outcome: best.Outcome, Reason: best.Reason, Evidence: ev}.flag(flags...)
 }

@@ -1,7 +1,7 @@
 package eligibility
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,7 +30,7 @@ func newEval(f *Facts, o Options) *eval {
 	}
 	for _, list := range e.obs {
 		// Newest first; the same instant keeps input order (stable).
-		sort.SliceStable(list, func(i, j int) bool { return list[i].Date.Time.After(list[j].Date.Time) })
+		slices.SortStableFunc(list, func(a, b *Observation) int { return b.Date.Time.Compare(a.Date.Time) })
 	}
 	for i := range f.Conditions {
 		c := &f.Conditions[i]

@@ -84,8 +84,11 @@ func ruleX7(e *eval) Result {
 		return result(DoesNotApply, "male patient")
 	}
 	parts := []Result{e.condExclusion(condSpec{cats: []string{"pregnancy", "lactation"}, what: "pregnancy or lactation", found: Applies})}
-	if o, v := e.judged("pregnancy-status"); v == "pregnant" {
+	switch o, v := e.judged("pregnancy-status"); v {
+	case "pregnant":
 		parts = append(parts, result(Applies, "pregnancy status: pregnant", obsEvidence(o, "")))
+	case "not-pregnant":
+		parts = append(parts, result(DoesNotApply, "pregnancy status: not pregnant", obsEvidence(o, "")))
 	}
 	if o, v := e.judged("breastfeeding"); v == "yes" {
 		parts = append(parts, result(Applies, "breastfeeding", obsEvidence(o, "")))

@@ -37,6 +37,8 @@ func TestHistoryExclusions(t *testing.T) {
 		{name: "negative HIV test", id: "X4", want: el.DoesNotApply, facts: el.Facts{Observations: []el.Observation{qual("hiv", "2025-01-05", "negative")}}},
 		{name: "indeterminate HIV test", id: "X4", want: el.Review, facts: el.Facts{Observations: []el.Observation{qual("hiv", "2025-01-05", "indeterminate")}}},
 		{name: "unconfirmed HIV diagnosis", id: "X4", want: el.Review, facts: el.Facts{Conditions: []el.Condition{cond("hiv", "B20", verification("unconfirmed"))}}},
+		{name: "negative test decides even when no-evidence is unknown", id: "X4", want: el.DoesNotApply, opts: el.Options{NoEvidence: el.Unknown},
+			facts: el.Facts{Observations: []el.Observation{qual("hiv", "2025-01-05", "negative")}}},
 		{name: "nothing known", id: "X4", want: el.DoesNotApply, flags: []string{el.FlagNoData}},
 	})
 }
@@ -87,7 +89,9 @@ func TestSystemicExclusions(t *testing.T) {
 		{name: "breastfeeding", id: "X7", want: el.Applies, facts: el.Facts{Patient: woman, Observations: []el.Observation{qual("breastfeeding", "2025-06-20", "yes")}}},
 		{name: "positive hCG in the look-back", id: "X7", want: el.Applies, facts: el.Facts{Patient: woman, Observations: []el.Observation{qual("hcg-serum", "2025-06-25", "positive")}}},
 		{name: "unconfirmed pregnancy", id: "X7", want: el.Review, facts: el.Facts{Patient: woman, Conditions: []el.Condition{cond("pregnancy", "Z33.1", verification("provisional"))}}},
-		{name: "not pregnant", id: "X7", want: el.DoesNotApply, facts: el.Facts{Patient: woman, Observations: []el.Observation{qual("pregnancy-status", "2025-06-20", "not-pregnant")}}},
+		{name: "not pregnant", id: "X7", want: el.DoesNotApply, reason: "not pregnant", facts: el.Facts{Patient: woman, Observations: []el.Observation{qual("pregnancy-status", "2025-06-20", "not-pregnant")}}},
+		{name: "not pregnant decides even when no-evidence is unknown", id: "X7", want: el.DoesNotApply, opts: el.Options{NoEvidence: el.Unknown},
+			facts: el.Facts{Patient: woman, Observations: []el.Observation{qual("pregnancy-status", "2025-06-20", "not-pregnant")}}},
 		{name: "male", id: "X7", want: el.DoesNotApply, facts: el.Facts{Patient: born("1970-01-01", "male")}},
 		{name: "nothing", id: "X7", want: el.DoesNotApply, flags: []string{el.FlagNoData}, facts: el.Facts{Patient: woman}},
 
