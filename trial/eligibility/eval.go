@@ -244,7 +244,7 @@ func condEvidence(c *Condition, item string) Evidence {
 	if c.Verification != "" {
 		note = append(note, "verification "+c.Verification)
 	}
-	return Evidence{Ref: c.Ref, Item: item, Received: strings.Join(append(c.Codes, c.Text), " "), Date: d, Note: strings.Join(note, ", ")}
+	return Evidence{Ref: c.Ref, Item: item, Received: strings.TrimSpace(strings.Join(append(append([]string{}, c.Codes...), c.Text), " ")), Date: d, Note: strings.Join(note, ", ")}
 }
 
 func medEvidence(m *Medication, item, note string) Evidence {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 )
 
 // anchorC1D1 is C1D1 for windows anchored on "first dosing"; without one
@@ -136,7 +137,7 @@ func ruleX82(e *eval) Result {
 		lo, hi, ok := dayRange(c.Onset)
 		switch {
 		case !ok || (lo < from && hi >= from):
-			ev.Note += " onset not placeable in the 6-month window"
+			ev.Note = strings.TrimPrefix(ev.Note+", onset not placeable in the 6-month window", ", ")
 			unclear = append(unclear, ev)
 		case lo < from:
 			old = append(old, ev)

@@ -32,8 +32,8 @@ func ruleI2a(e *eval) Result {
 	seen := map[string]bool{}
 	for _, m := range given {
 		for _, k := range m.Classes {
-			if has(regimenClasses, k) && !seen[k+string(m.Ref)] {
-				seen[k+string(m.Ref)], seen[k] = true, true
+			if has(regimenClasses, k) {
+				seen[k] = true
 				ev = append(ev, medEvidence(m, k, ""))
 			}
 		}
