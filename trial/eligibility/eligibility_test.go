@@ -168,4 +168,12 @@ func TestAssessmentShape(t *testing.T) {
 	require.Equal(t, "review", settings["gm-csf"])
 	require.Equal(t, "does-not-apply", settings["known-history-without-evidence"])
 	require.Equal(t, "none", settings["site-default-ranges"])
+
+	o := el.Options{RegimenVariants: el.Review, SiteRanges: map[string]el.Range{"ast": {High: num("40")}, "tsh": {Low: num("0.27"), High: num("4.2")}}}
+	settings = map[string]string{}
+	for _, s := range o.Settings() {
+		settings[s.Name] = s.Value
+	}
+	require.Equal(t, "review", settings["regimen-variants"])
+	require.Equal(t, "ast -40; tsh 0.27-4.2", settings["site-default-ranges"])
 }

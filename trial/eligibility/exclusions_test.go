@@ -34,6 +34,8 @@ func TestHistoryExclusions(t *testing.T) {
 
 		{name: "HIV diagnosis", id: "X4", want: el.Applies, facts: el.Facts{Conditions: []el.Condition{cond("hiv", "B20", clinical(""))}}},
 		{name: "positive HIV test", id: "X4", want: el.Applies, facts: el.Facts{Observations: []el.Observation{qual("hiv", "2025-01-05", "positive")}}},
+		{name: "positive by interpretation only", id: "X4", want: el.Applies,
+			facts: el.Facts{Observations: []el.Observation{{Ref: "Observation/hiv", Concept: "hiv", Date: d("2025-01-05"), Status: "final", Interpretation: "POS"}}}},
 		{name: "negative HIV test", id: "X4", want: el.DoesNotApply, facts: el.Facts{Observations: []el.Observation{qual("hiv", "2025-01-05", "negative")}}},
 		{name: "indeterminate HIV test", id: "X4", want: el.Review, facts: el.Facts{Observations: []el.Observation{qual("hiv", "2025-01-05", "indeterminate")}}},
 		{name: "unconfirmed HIV diagnosis", id: "X4", want: el.Review, facts: el.Facts{Conditions: []el.Condition{cond("hiv", "B20", verification("unconfirmed"))}}},

@@ -2,6 +2,7 @@ package eligibility_test
 
 import (
 	"testing"
+	"time"
 
 	el "github.com/trialfhir/trialfhir/trial/eligibility"
 )
@@ -33,6 +34,12 @@ func TestSystemicExclusions(t *testing.T) {
 		{name: "MI 3 months ago", id: "X8.2", want: el.Applies, facts: el.Facts{Conditions: []el.Condition{cond("mi", "I21.9", onset("2025-03-30"), clinical("resolved"))}}},
 		{name: "stroke exactly 6 months before", id: "X8.2", want: el.Applies, facts: el.Facts{Conditions: []el.Condition{cond("stroke", "I63.9", onset("2024-12-30"))}}},
 		{name: "TIA 6 months and 1 day before", id: "X8.2", want: el.DoesNotApply, facts: el.Facts{Conditions: []el.Condition{cond("tia", "G45.9", onset("2024-12-29"))}}},
+		{name: "6 months before 31 Aug is 28 Feb (month end clamped)", id: "X8.2", want: el.Applies, opts: el.Options{IndexDate: time.Date(2025, 8, 31, 0, 0, 0, 0, time.UTC)},
+			facts: el.Facts{Conditions: []el.Condition{cond("stroke", "I63.9", onset("2025-02-28"))}}},
+		{name: "27 Feb is outside the window ending 31 Aug", id: "X8.2", want: el.DoesNotApply, opts: el.Options{IndexDate: time.Date(2025, 8, 31, 0, 0, 0, 0, time.UTC)},
+			facts: el.Facts{Conditions: []el.Condition{cond("stroke", "I63.9", onset("2025-02-27"))}}},
+		{name: "onset month straddling the window start is review", id: "X8.2", want: el.Review,
+			facts: el.Facts{Conditions: []el.Condition{cond("mi", "I21.9", onset("2024-12"))}}},
 		{name: "old MI", id: "X8.2", want: el.DoesNotApply, facts: el.Facts{Conditions: []el.Condition{cond("mi-old", "I25.2")}}},
 		{name: "MI without onset", id: "X8.2", want: el.Review, facts: el.Facts{Conditions: []el.Condition{cond("mi", "I21.9")}}},
 		{name: "none", id: "X8.2", want: el.DoesNotApply, flags: []string{el.FlagNoData}},
