@@ -19,6 +19,9 @@ func logValue(value *big.Rat, unit, ucumCode string) (*big.Rat, []string, string
 	units := []string{strings.TrimSpace(ucumCode), strings.TrimSpace(unit)}
 	isLog := false
 	for i, u := range units {
+		if !mentionsLog(u) {
+			continue
+		}
 		if m := logUnit.FindStringSubmatch(u); m != nil && m[1] != "" {
 			units[i], isLog = m[1], true
 		} else if strings.Contains(strings.ToLower(u), "log") {
@@ -82,4 +85,15 @@ func powFloat(y *big.Float, n *big.Int) *big.Float {
 		base.Mul(base, base)
 	}
 	return result
+}
+
+// mentionsLog is the cheap test that spares the regular expression for
+// ordinary units.
+func mentionsLog(u string) bool {
+	for i := 0; i+1 < len(u); i++ {
+		if c := u[i] | 0x20; c == 'l' && (u[i+1]|0x20 == 'o' || u[i+1]|0x20 == 'g') {
+			return true
+		}
+	}
+	return false
 }

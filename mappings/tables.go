@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Kinds of code table rows (the "kind" column of a code table).
@@ -50,7 +51,9 @@ type Tables struct {
 	byURI   map[string]string  // system URI -> alias
 	codes   map[string]*codeIndex
 	units   map[string]*unitTable
-	seq     int
+	// factors caches conversion factors by concept and received unit.
+	factors     sync.Map
+	factorCount atomic.Int64
 }
 
 type system struct {
@@ -102,6 +105,7 @@ func LoadDir(dir string) (*Tables, error) {
 		return nil, fmt.Errorf("mappings: %w", err)
 	}
 	sort.Strings(names)
+	systemsFirst(names)
 	return load(names)
 }
 
@@ -113,10 +117,7 @@ func load(siteFiles []string) (*Tables, error) {
 		return nil, err
 	}
 	sort.Strings(entries)
-	// Systems first: code tables name systems by alias.
-	sort.SliceStable(entries, func(i, j int) bool {
-		return strings.HasSuffix(entries[i], "systems.tsv") && !strings.HasSuffix(entries[j], "systems.tsv")
-	})
+	systemsFirst(entries)
 	for _, name := range entries {
 		f, err := defaults.Open(name)
 		if err != nil {
@@ -158,9 +159,13 @@ func (t *Tables) read(name string, r io.Reader) error {
 		for i := range cols {
 			cols[i] = strings.TrimSpace(cols[i])
 		}
-		if header == nil {
+		// A header line starts a table; one file may hold several.
+		if cols[0] == "alias" || cols[0] == "kind" || cols[0] == "concept" {
 			header = cols
 			continue
+		}
+		if header == nil {
+			return fmt.Errorf("mappings: %s:%d: no header line (alias, kind or concept first) before the first row", name, line)
 		}
 		var err error
 		switch header[0] {
@@ -271,4 +276,12 @@ func (t *Tables) codeKey(alias, code string) string {
 		return normaliseCode(code)
 	}
 	return strings.TrimSpace(code)
+}
+
+// systemsFirst moves files named "*systems.tsv" to the front: code tables
+// name systems by alias, so the aliases must be known first.
+func systemsFirst(names []string) {
+	sort.SliceStable(names, func(i, j int) bool {
+		return strings.HasSuffix(names[i], "systems.tsv") && !strings.HasSuffix(names[j], "systems.tsv")
+	})
 }

@@ -13,6 +13,9 @@ import (
 // space. Chinese laboratory systems mix full- and half-width forms for the
 // same name, so exact byte comparison would miss most local names.
 func NormaliseText(s string) string {
+	if isPlainASCII(s) {
+		return s // already normal: the common case of a short code-like name
+	}
 	s = strings.ToLower(norm.NFKC.String(s))
 	var b strings.Builder
 	b.Grow(len(s))
@@ -101,4 +104,19 @@ func atoi(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// isPlainASCII reports whether s is ASCII without upper case letters or
+// white space other than single inner spaces, which NormaliseText keeps.
+func isPlainASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c >= 'A' && c <= 'Z' || c < ' ' || c == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/trialfhir/trialfhir/fhir/ucum"
 	"github.com/trialfhir/trialfhir/trial/eligibility"
@@ -128,12 +130,34 @@ func (t *Tables) Normalise(concept string, value *big.Rat, unit, ucumCode string
 	if problem != "" {
 		return q, problem
 	}
-	out, problem := ut.convert(v, u)
-	if problem != "" {
-		return q, fmt.Sprintf("%s: %s", concept, problem)
+	// Every conversion here is a multiplication by a positive factor, so
+	// the factor of (concept, unit, code) is computed once and cached.
+	key := concept + "\x00" + u[0] + "\x00" + u[1]
+	f, ok := t.factors.Load(key)
+	if !ok {
+		factor, problem := ut.convert(big.NewRat(1, 1), u)
+		if problem != "" {
+			problem = fmt.Sprintf("%s: %s", concept, problem)
+		}
+		f = conversion{factor: factor, problem: problem}
+		if t.factorCount.Load() < unitCacheMax {
+			if _, loaded := t.factors.LoadOrStore(key, f); !loaded {
+				t.factorCount.Add(1)
+			}
+		}
 	}
-	q.Value = out
+	c := f.(conversion)
+	if c.problem != "" {
+		return q, c.problem
+	}
+	q.Value = new(big.Rat).Mul(v, c.factor)
 	return q, ""
+}
+
+// conversion is the cached factor (or problem) of one received unit.
+type conversion struct {
+	factor  *big.Rat
+	problem string
 }
 
 // convert converts value in the received unit (code or text) to canonical.
@@ -144,12 +168,8 @@ func (ut *unitTable) convert(value *big.Rat, units []string) (*big.Rat, string) 
 		if s == "" {
 			continue
 		}
-		c, ok := ucum.Normalize(s)
-		if !ok {
-			continue
-		}
-		if u, err := ucum.Parse(c); err == nil {
-			parsed, code = u, c
+		if pu := parseUnit(s); pu.unit != nil {
+			parsed, code = pu.unit, pu.code
 			break
 		}
 	}
@@ -198,7 +218,42 @@ func firstNonEmpty(s []string) string {
 	return ""
 }
 
-// formatRat writes a value as a decimal when it has a finite one.
+// parsedUnit is a unit string as Normalize and Parse read it.
+type parsedUnit struct {
+	code string
+	unit *ucum.Unit // nil when the string is not understood
+}
+
+// unitCache remembers parsed unit strings: a feed repeats a few dozen unit
+// spellings, and parsing dominated Build's profile. It stops growing at
+// unitCacheMax entries so that odd input cannot exhaust memory.
+var (
+	unitCache     sync.Map // string -> parsedUnit
+	unitCacheSize atomic.Int64
+)
+
+const unitCacheMax = 4096
+
+func parseUnit(s string) parsedUnit {
+	if v, ok := unitCache.Load(s); ok {
+		return v.(parsedUnit)
+	}
+	var pu parsedUnit
+	if c, ok := ucum.Normalize(s); ok {
+		if u, err := ucum.Parse(c); err == nil {
+			pu = parsedUnit{code: c, unit: u}
+		}
+	}
+	if unitCacheSize.Load() < unitCacheMax {
+		if _, loaded := unitCache.LoadOrStore(s, pu); !loaded {
+			unitCacheSize.Add(1)
+		}
+	}
+	return pu
+}
+
+// formatRat writes a value as a decimal when it has a finite one (its
+// denominator has no prime factors but 2 and 5), else as "a/b".
 func formatRat(r *big.Rat) string {
 	if r == nil {
 		return ""
@@ -206,11 +261,22 @@ func formatRat(r *big.Rat) string {
 	if r.IsInt() {
 		return r.Num().String()
 	}
-	for prec := 1; prec <= 12; prec++ {
-		s := r.FloatString(prec)
-		if back, ok := new(big.Rat).SetString(s); ok && back.Cmp(r) == 0 {
-			return s
+	d := new(big.Int).Set(r.Denom())
+	digits := 0
+	two, five, rem := big.NewInt(2), big.NewInt(5), new(big.Int)
+	for _, p := range []*big.Int{two, five} {
+		n := 0
+		for {
+			q, m := new(big.Int).QuoRem(d, p, rem)
+			if m.Sign() != 0 {
+				break
+			}
+			d, n = q, n+1
 		}
+		digits = max(digits, n)
 	}
-	return r.RatString()
+	if d.Cmp(big.NewInt(1)) != 0 {
+		return r.RatString()
+	}
+	return r.FloatString(digits)
 }
