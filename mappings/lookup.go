@@ -202,3 +202,43 @@ func (t *Tables) Stage(codings []Coding) (string, bool) {
 	}
 	return "", false
 }
+
+// Keys returns the distinct keys the tables map codes of kind to (KindLab,
+// KindCondition, ...), sorted, without "-"; for KindResult the scoped
+// "concept:value" form. Tests use it to hold the tables to the VOCAB
+// contract.
+func (t *Tables) Keys(kind string) []string {
+	idx := t.codes[kind]
+	if idx == nil {
+		return nil
+	}
+	var out []string
+	add := func(rows []*row) {
+		for _, r := range rows {
+			if r.key != "-" {
+				out = append(out, r.key)
+			}
+		}
+	}
+	for _, m := range idx.byCode {
+		for _, rows := range m {
+			add(rows)
+		}
+	}
+	for _, rows := range idx.byName {
+		add(rows)
+	}
+	add(idx.texts)
+	sort.Strings(out)
+	return compact(out)
+}
+
+// Concepts returns the concepts that have a unit table, sorted.
+func (t *Tables) Concepts() []string {
+	out := make([]string, 0, len(t.units))
+	for c := range t.units {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}

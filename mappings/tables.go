@@ -92,17 +92,22 @@ func Default() *Tables {
 	return defaultTables
 }
 
-// LoadDir returns the embedded tables extended with every "*.tsv" file of
-// dir, read in name order after the defaults. A site adds its local codes,
-// names, system URIs and unit conversions this way; a row never removes a
-// default, but a site row's "replaces" column can override a default key.
+// LoadDir returns the embedded tables extended with every "*.tsv" and
+// "*.json" file of dir, read in name order after the defaults (files named
+// "*systems.*" first). A site adds its local codes, names, system URIs and
+// unit conversions this way; a row never removes a default, but a site
+// row's "replaces" column can override a default key.
 func LoadDir(dir string) (*Tables, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
-	if err != nil {
-		return nil, err
-	}
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("mappings: %w", err)
+	}
+	var names []string
+	for _, pattern := range []string{"*.tsv", "*.json"} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, m...)
 	}
 	sort.Strings(names)
 	systemsFirst(names)
@@ -134,7 +139,11 @@ func load(siteFiles []string) (*Tables, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mappings: %w", err)
 		}
-		err = t.read(name, f)
+		if strings.HasSuffix(name, ".json") {
+			err = t.readJSON(name, f)
+		} else {
+			err = t.read(name, f)
+		}
 		f.Close()
 		if err != nil {
 			return nil, err
@@ -278,10 +287,14 @@ func (t *Tables) codeKey(alias, code string) string {
 	return strings.TrimSpace(code)
 }
 
-// systemsFirst moves files named "*systems.tsv" to the front: code tables
+func isSystems(name string) bool {
+	return strings.HasSuffix(name, "systems.tsv") || strings.HasSuffix(name, "systems.json")
+}
+
+// systemsFirst moves files named "*systems.tsv" (or .json) to the front: code tables
 // name systems by alias, so the aliases must be known first.
 func systemsFirst(names []string) {
 	sort.SliceStable(names, func(i, j int) bool {
-		return strings.HasSuffix(names[i], "systems.tsv") && !strings.HasSuffix(names[j], "systems.tsv")
+		return isSystems(names[i]) && !isSystems(names[j])
 	})
 }
