@@ -77,6 +77,10 @@ func siteCategories(cats, site []string) []string {
 func (b *builder) morphology(r *resource) string {
 	codings := r.Code.codings()
 	texts := []string{r.Code.Text}
+	for i := range r.BodySite {
+		codings = append(codings, r.BodySite[i].codings()...)
+		texts = append(texts, r.BodySite[i].Text)
+	}
 	for _, e := range r.Extension {
 		if e.ValueCodeableConcept != nil {
 			codings = append(codings, e.ValueCodeableConcept.codings()...)

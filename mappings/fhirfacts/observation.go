@@ -126,6 +126,9 @@ func ucumCode(q *quantity) string {
 // quantity normalises a number literal with its unit; Received keeps the
 // literal as sent ("90 g/L", "<20 IU/mL").
 func (b *builder) quantity(concept, literal, comparator, unit, code string) (*eligibility.Quantity, string) {
+	if literal == "" {
+		return nil, "quantity without a value"
+	}
 	v, ok := new(big.Rat).SetString(literal)
 	if !ok {
 		return nil, "value " + literal + " is not a number"

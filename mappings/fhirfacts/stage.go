@@ -176,7 +176,7 @@ func stageGroupOf(c *concept, label string) string {
 	candidates = append(candidates, label)
 	for _, s := range candidates {
 		u := strings.ToUpper(mappings.NormaliseText(s))
-		u = strings.TrimPrefix(strings.TrimPrefix(u, "AJCC"), " ")
+		u = stripStagePrefix(strings.TrimSpace(strings.TrimPrefix(u, "AJCC")))
 		m := groupWhole.FindStringSubmatch(strings.TrimSpace(u))
 		if m == nil {
 			m = groupInText.FindStringSubmatch(u)
@@ -194,6 +194,16 @@ func stageGroupOf(c *concept, label string) string {
 		return roman + m[2]
 	}
 	return ""
+}
+
+// stripStagePrefix drops the c, p, yc, yp prefix of "ycIII", "pIVA".
+func stripStagePrefix(u string) string {
+	for _, p := range []string{"YC", "YP", "C", "P"} {
+		if rest, ok := strings.CutPrefix(u, p); ok && rest != "" && strings.ContainsRune("IV1234", rune(rest[0])) {
+			return rest
+		}
+	}
+	return u
 }
 
 // setTNM stores a T/N/M category normalised as "T4a", "N2b", "M0", "Tis".
