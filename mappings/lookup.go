@@ -60,9 +60,29 @@ func (t *Tables) match(kind string, codings []Coding, texts []string) []*row {
 		out = append(out, idx.byName[n]...)
 	}
 	if len(idx.texts) > 0 && len(names) > 0 {
-		joined := strings.Join(names, " | ")
-		for _, r := range idx.texts {
-			if containsAll(joined, r.terms) {
+		out = idx.matchTexts(strings.Join(names, " | "), out)
+	}
+	return out
+}
+
+// matchTexts appends the text rules whose terms all occur in joined: at
+// each position, only the rules whose first term starts with the next one
+// or two bytes are tried.
+func (idx *codeIndex) matchTexts(joined string, out []*row) []*row {
+	var seen map[*row]bool
+	for i := 0; i < len(joined); i++ {
+		for _, n := range [2]int{1, 2} {
+			if i+n > len(joined) {
+				continue
+			}
+			for _, r := range idx.byStart[joined[i:i+n]] {
+				if !strings.HasPrefix(joined[i:], r.terms[0]) || !containsAll(joined, r.terms[1:]) || seen[r] {
+					continue
+				}
+				if seen == nil {
+					seen = map[*row]bool{}
+				}
+				seen[r] = true
 				out = append(out, r)
 			}
 		}
@@ -76,7 +96,7 @@ func containsAll(s string, terms []string) bool {
 			return false
 		}
 	}
-	return len(terms) > 0
+	return true
 }
 
 // keys reduces matched rows to their sorted distinct keys, without the keys

@@ -72,6 +72,10 @@ type codeIndex struct {
 	byCode map[string]map[string][]*row // alias -> normalised code -> rows
 	byName map[string][]*row            // normalised name -> rows
 	texts  []*row
+	// byStart indexes text rules by the first two bytes of their first
+	// term, so that matching scans the names once instead of testing every
+	// rule (there are hundreds of drug names).
+	byStart map[string][]*row
 }
 
 var (
@@ -255,7 +259,15 @@ func (t *Tables) addCode(cols []string) error {
 				r.terms = append(r.terms, term)
 			}
 		}
+		if len(r.terms) == 0 {
+			return fmt.Errorf("empty text rule")
+		}
 		idx.texts = append(idx.texts, r)
+		if idx.byStart == nil {
+			idx.byStart = map[string][]*row{}
+		}
+		start := startKey(r.terms[0])
+		idx.byStart[start] = append(idx.byStart[start], r)
 		return nil
 	}
 	alias := sys
@@ -297,4 +309,13 @@ func systemsFirst(names []string) {
 	sort.SliceStable(names, func(i, j int) bool {
 		return isSystems(names[i]) && !isSystems(names[j])
 	})
+}
+
+// startKey is the index key of a text term: its first two bytes (one for a
+// one-byte term).
+func startKey(term string) string {
+	if len(term) >= 2 {
+		return term[:2]
+	}
+	return term
 }

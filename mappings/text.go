@@ -2,6 +2,8 @@ package mappings
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -16,6 +18,29 @@ func NormaliseText(s string) string {
 	if isPlainASCII(s) {
 		return s // already normal: the common case of a short code-like name
 	}
+	if v, ok := textCache.Load(s); ok {
+		return v.(string)
+	}
+	n := normaliseText(s)
+	if len(s) <= 256 && textCacheSize.Load() < textCacheMax {
+		if _, loaded := textCache.LoadOrStore(s, n); !loaded {
+			textCacheSize.Add(1)
+		}
+	}
+	return n
+}
+
+// textCache remembers normalised names: a feed repeats the same few
+// hundred test and drug names, and NFKC is the costly step. Bounded, so
+// that odd input cannot exhaust memory.
+var (
+	textCache     sync.Map // string -> string
+	textCacheSize atomic.Int64
+)
+
+const textCacheMax = 16384
+
+func normaliseText(s string) string {
 	s = strings.ToLower(norm.NFKC.String(s))
 	var b strings.Builder
 	b.Grow(len(s))

@@ -261,6 +261,19 @@ func formatRat(r *big.Rat) string {
 	if r.IsInt() {
 		return r.Num().String()
 	}
+	if den := r.Denom(); den.IsUint64() {
+		d, n2, n5 := den.Uint64(), 0, 0
+		for d%2 == 0 {
+			d, n2 = d/2, n2+1
+		}
+		for d%5 == 0 {
+			d, n5 = d/5, n5+1
+		}
+		if d != 1 {
+			return r.RatString()
+		}
+		return r.FloatString(max(n2, n5))
+	}
 	d := new(big.Int).Set(r.Denom())
 	digits := 0
 	two, five, rem := big.NewInt(2), big.NewInt(5), new(big.Int)

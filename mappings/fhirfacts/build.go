@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/trialfhir/trialfhir/mappings"
 	"github.com/trialfhir/trialfhir/trial/eligibility"
@@ -48,7 +49,8 @@ func Build(tables *mappings.Tables, patient []byte, records [][]byte, opts Optio
 	b := &builder{tables: tables, opts: opts, byRef: map[string]*resource{}, conditionCats: map[string][]string{},
 		consumed: map[string]bool{}}
 	b.facts.Patient = eligibility.Patient{Ref: eligibility.Ref(p.ref()), BirthDate: parseDate(p.BirthDate), Gender: p.Gender}
-	b.resources = make([]resource, len(records))
+	b.resources = getResources(len(records))
+	defer putResources(b.resources)
 	for i, raw := range records {
 		r := &b.resources[i]
 		if err := json.Unmarshal(raw, r); err != nil {
@@ -150,4 +152,25 @@ func union(lists ...[]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// resourcePool recycles the decoded resources between calls: they are
+// large, and allocating 500 of them per patient dominated the garbage.
+// Facts never point into them (their strings are separate allocations).
+var resourcePool sync.Pool
+
+func getResources(n int) []resource {
+	if p, ok := resourcePool.Get().(*[]resource); ok && cap(*p) >= n {
+		rs := (*p)[:n]
+		clear(rs) // encoding/json merges into what it finds: start from zero
+		return rs
+	}
+	return make([]resource, n)
+}
+
+func putResources(rs []resource) {
+	if cap(rs) > 1<<14 {
+		return // do not keep a huge patient's buffer forever
+	}
+	resourcePool.Put(&rs)
 }

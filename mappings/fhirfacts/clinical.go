@@ -75,7 +75,7 @@ func siteCategories(cats, site []string) []string {
 // morphology looks for histology in the code, the body site and any coded
 // extension (mCODE histology-morphology-behavior and local ones).
 func (b *builder) morphology(r *resource) string {
-	codings := r.Code.codings()
+	codings := append([]mappings.Coding(nil), r.Code.codings()...)
 	texts := []string{r.Code.Text}
 	for i := range r.BodySite {
 		codings = append(codings, r.BodySite[i].codings()...)
@@ -87,7 +87,7 @@ func (b *builder) morphology(r *resource) string {
 			texts = append(texts, e.ValueCodeableConcept.Text)
 		}
 		if e.ValueCoding != nil {
-			codings = append(codings, mappings.Coding{System: e.ValueCoding.System, Code: e.ValueCoding.Code, Display: e.ValueCoding.Display})
+			codings = append(codings, *e.ValueCoding)
 		}
 	}
 	return b.tables.Morphology(codings, texts...)
@@ -149,7 +149,7 @@ func (b *builder) medication(r *resource) {
 	case "entered-in-error", "not-done", "not-taken":
 		return
 	}
-	var codings []mappings.Coding
+	var codings []mappings.Coding // a fresh slice: appending must not touch the resource's codings
 	var texts []string
 	label := ""
 	addConcept := func(c *concept) {

@@ -21,8 +21,11 @@ type textQuantity struct {
 // "1.5x10E3 copies/mL".
 var quantityText = regexp.MustCompile(`(?i)^(<=|>=|<|>)?\s*([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\s*(?:[x×*]\s*10\s*(?:\^|e|\*\*)\s*([+-]?[0-9]+))?\s*(.*)$`)
 
+// comparators spells the comparison signs of text values the FHIR way.
+var comparators = strings.NewReplacer("≤", "<=", "≥", ">=", "＜", "<", "＞", ">")
+
 func parseTextQuantity(s string) (textQuantity, bool) {
-	s = strings.NewReplacer("≤", "<=", "≥", ">=", "＜", "<", "＞", ">").Replace(strings.TrimSpace(s))
+	s = comparators.Replace(strings.TrimSpace(s))
 	m := quantityText.FindStringSubmatch(s)
 	if m == nil {
 		return textQuantity{}, false
@@ -97,7 +100,7 @@ func (b *builder) bound(concept string, q *quantity, unit, code string) *big.Rat
 }
 
 func (b *builder) textRange(concept, text, unit, code string) (low, high *big.Rat, fromText bool) {
-	s := strings.NewReplacer("≤", "<=", "≥", ">=", "＜", "<", "＞", ">").Replace(strings.TrimSpace(norm.NFKC.String(text)))
+	s := comparators.Replace(strings.TrimSpace(norm.NFKC.String(text)))
 	convert := func(lit, ownUnit string) *big.Rat {
 		v, ok := new(big.Rat).SetString(lit)
 		if !ok {

@@ -11,27 +11,21 @@ import (
 // in several types (code, status, severity, outcome) have the same shape in
 // each of them.
 
-type coding struct {
-	System  string `json:"system"`
-	Code    string `json:"code"`
-	Display string `json:"display"`
-}
+// coding is the tables' Coding itself (encoding/json matches "system",
+// "code" and "display" to its fields), so lookups need no copies.
+type coding = mappings.Coding
 
 type concept struct {
 	Coding []coding `json:"coding"`
 	Text   string   `json:"text"`
 }
 
-// codings converts to the tables' Coding.
+// codings returns the codings for a table lookup.
 func (c *concept) codings() []mappings.Coding {
 	if c == nil {
 		return nil
 	}
-	out := make([]mappings.Coding, len(c.Coding))
-	for i, cd := range c.Coding {
-		out[i] = mappings.Coding{System: cd.System, Code: cd.Code, Display: cd.Display}
-	}
-	return out
+	return c.Coding
 }
 
 // has reports whether c holds a coding (system, code); an empty system
@@ -128,6 +122,8 @@ type component struct {
 }
 
 type resource struct {
+	self string // "Type/id", set once decoded
+
 	ResourceType string                 `json:"resourceType"`
 	ID           string                 `json:"id"`
 	Meta         struct{ Tag []coding } `json:"meta"`
@@ -214,4 +210,9 @@ type resource struct {
 	} `json:"collection"`
 }
 
-func (r *resource) ref() string { return r.ResourceType + "/" + r.ID }
+func (r *resource) ref() string {
+	if r.self == "" {
+		r.self = r.ResourceType + "/" + r.ID
+	}
+	return r.self
+}
