@@ -29,6 +29,8 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/store/mongo"
 	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
 	"github.com/trialfhir/trialfhir/profiles"
+	"github.com/trialfhir/trialfhir/study/ops"
+	"github.com/trialfhir/trialfhir/study/screening"
 )
 
 // ShutdownTimeout is how long in-flight requests may run after a signal.
@@ -88,7 +90,10 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 			return err
 		}
 	}
-	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey})
+	screener := screening.New(svc, screening.Config{Logger: log})
+	svc.Observe(screener.Observer(profiles.StudyID))
+	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey,
+		Operations: ops.Eligibility(screener)})
 	if err != nil {
 		return err
 	}
