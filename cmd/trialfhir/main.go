@@ -29,6 +29,8 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/store/mongo"
 	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
 	"github.com/trialfhir/trialfhir/profiles"
+	"github.com/trialfhir/trialfhir/study/operations"
+	"github.com/trialfhir/trialfhir/study/recist"
 )
 
 // ShutdownTimeout is how long in-flight requests may run after a signal.
@@ -88,7 +90,11 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 			return err
 		}
 	}
-	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey})
+	// Derived RECIST responses and adherence follow every write.
+	rc := recist.New(svc, recist.Options{Logger: log})
+	svc.Observe(rc.Observe)
+	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey,
+		Operations: operations.RECIST(rc)})
 	if err != nil {
 		return err
 	}

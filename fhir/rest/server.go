@@ -26,6 +26,9 @@ type Options struct {
 	// PageKey is the 16-, 24- or 32-byte AES key sealing search page
 	// tokens; empty draws a random one per process.
 	PageKey []byte
+	// Operations are named operations routed besides the interactions
+	// (see Operation); New fails on an invalid or duplicate one.
+	Operations []Operation
 }
 
 type api struct {
@@ -47,7 +50,7 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
 	}
-	a.caps = capabilityStatement(routes)
+	a.caps = withOperations(capabilityStatement(routes), opts.Operations)
 	var err error
 	if a.pages, err = newPager(opts.PageKey); err != nil {
 		return nil, fmt.Errorf("page key: %w", err)
@@ -68,6 +71,9 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 		if r.method == http.MethodGet {
 			g.Add(http.MethodHead, r.path, r.handler(a), negotiate)
 		}
+	}
+	if err := a.addOperations(g, opts.Operations); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
