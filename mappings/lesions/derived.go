@@ -16,7 +16,7 @@ import (
 // every Observation the server derives. The eligibility mapping reads it to
 // tell a computed RECIST response from one a radiologist coded, and the
 // write observer reads it to ignore its own writes.
-const ComputedTag = "computed"
+const ComputedTag = profiles.ComputedTag
 
 // NCIt is the NCI Thesaurus system; domain.md §10 gives NCIt codes for CR,
 // PR, SD and PD (NE and non-CR/non-PD have none verified: local code only).
