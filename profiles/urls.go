@@ -94,3 +94,7 @@ const (
 	MRICode             = "113091000" // SNOMED CT: magnetic resonance imaging (method)
 	RECISTMethodCode    = "126081"    // DICOM: RECIST 1.1 (response method)
 )
+
+// ComputedTag is the code (system ObservationSystem) of the meta.tag on every
+// Observation the server derives rather than receives (docs/recist.md).
+const ComputedTag = "computed"

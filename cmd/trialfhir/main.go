@@ -29,7 +29,8 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/store/mongo"
 	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
 	"github.com/trialfhir/trialfhir/profiles"
-	"github.com/trialfhir/trialfhir/study/ops"
+	"github.com/trialfhir/trialfhir/study/operations"
+	"github.com/trialfhir/trialfhir/study/recist"
 	"github.com/trialfhir/trialfhir/study/screening"
 )
 
@@ -90,10 +91,14 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 			return err
 		}
 	}
+	// Derived RECIST responses and adherence follow every write, before
+	// re-screening reads them.
+	rc := recist.New(svc, recist.Options{Logger: log})
+	svc.Observe(rc.Observe)
 	screener := screening.New(svc, screening.Config{Logger: log})
 	svc.Observe(screener.Observer(profiles.StudyID))
 	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey,
-		Operations: ops.Eligibility(screener)})
+		Operations: append(operations.RECIST(rc), operations.Eligibility(screener)...)})
 	if err != nil {
 		return err
 	}

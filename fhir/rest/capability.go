@@ -45,7 +45,7 @@ type capResource struct {
 // capabilityStatement describes what the routes table and the search
 // registry really support, for every resource type google/fhir knows
 // (R4 3.1.0.14).
-func capabilityStatement(routes []route, ops []Operation) []byte {
+func capabilityStatement(routes []route) []byte {
 	var typeLevel, systemLevel []code
 	seen := map[string]bool{}
 	hasValidate := false
@@ -73,15 +73,6 @@ func capabilityStatement(routes []route, ops []Operation) []byte {
 		}
 		if hasValidate {
 			cr.Operation = []capOperation{{Name: "validate", Definition: "http://hl7.org/fhir/OperationDefinition/Resource-validate"}}
-		}
-		for _, op := range ops {
-			if op.Type == t {
-				def := op.Definition
-				if def == "" { // required in R4; name the operation at least
-					def = "https://trialfhir.org/fhir/OperationDefinition/" + op.Name
-				}
-				cr.Operation = append(cr.Operation, capOperation{Name: op.Name, Definition: def})
-			}
 		}
 		resources = append(resources, cr)
 	}

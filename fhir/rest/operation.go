@@ -2,95 +2,137 @@ package rest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
-	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/resource"
 )
 
-// Operation is a FHIR operation ($name) offered beyond the core
-// interactions, so that trial code adds its operations without this
-// package knowing the trial. Run is transport-free: it gets the request's
-// parts and returns a FHIR resource (usually Parameters, a Bundle or an
-// Observation) or a *fhir.Error, which the error table renders.
+// Operation is a named operation (R4 3.1.0.13) that code outside this
+// package adds through Options.Operations, so the REST layer routes it
+// without knowing what it does (the trial's $recist, $eligibility, ...).
+//
+// It is routed for POST and GET at /fhir/{Type}/{id}/${Name} (Instance),
+// /fhir/{Type}/${Name} (type level) or /fhir/${Name} (Type empty: system
+// level). Run gets the instance id ("" otherwise) and the request body: the
+// POST body (a JSON resource, normally Parameters; nil when empty) or, for
+// GET, the query parameters as a Parameters resource with one valueString
+// parameter per value (_format and _pretty left out). It returns the JSON
+// resource to send with 200, or an error rendered as an OperationOutcome
+// (*fhir.Error codes give the status: not-found 404, invalid 400, ...).
 type Operation struct {
-	// Name is the operation code without "$".
-	Name string
-	// Type is the resource type it runs on; "" for the system level.
-	Type string
-	// Instance routes /Type/{id}/$name; otherwise /Type/$name (or /$name).
-	Instance bool
-	// Get also answers GET (no body; the query string as parameters), for
-	// operations that change nothing.
-	Get bool
-	// Definition is the canonical URL of its OperationDefinition, listed in
-	// the CapabilityStatement.
-	Definition string
-	Run        func(ctx context.Context, req OperationRequest) (*OperationResponse, error)
+	Type       string
+	Instance   bool
+	Name       string // without the "$"
+	Definition string // canonical URL of its OperationDefinition, for the CapabilityStatement
+	Run        func(ctx context.Context, id string, body []byte) ([]byte, error)
 }
 
-// OperationRequest is what an operation receives.
-type OperationRequest struct {
-	ID    string     // the instance id, "" at type or system level
-	Body  []byte     // the posted resource (a Parameters), nil for GET or an empty POST
-	Query url.Values // the query string
-	// Base is the absolute URL of the FHIR base, for fullUrl and Location.
-	Base string
-}
-
-// OperationResponse is a successful operation's answer.
-type OperationResponse struct {
-	Status   int    // 0 means 200
-	Resource []byte // FHIR JSON
-	Location string // set with 201 or 202
-}
-
-func (op Operation) path() string {
-	p := ""
-	if op.Type != "" {
-		p = "/" + op.Type
+func (o Operation) path() string {
+	switch {
+	case o.Type == "":
+		return "/$" + o.Name
+	case o.Instance:
+		return "/" + o.Type + "/:id/$" + o.Name
 	}
-	if op.Instance {
-		p += "/:id"
-	}
-	return p + "/$" + op.Name
+	return "/" + o.Type + "/$" + o.Name
 }
 
-// addOperations routes ops on g with the same middleware as the core routes.
-func (a *api) addOperations(g *echo.Group, ops []Operation) {
+// addOperations routes ops on g.
+func (a *api) addOperations(g *echo.Group, ops []Operation) error {
+	seen := map[string]bool{}
 	for _, op := range ops {
+		if op.Name == "" || op.Run == nil || (op.Type != "" && !slices.Contains(resource.Types(), op.Type)) {
+			return fmt.Errorf("operation %q on %q: needs a name, a known type and Run", op.Name, op.Type)
+		}
+		if seen[op.path()] {
+			return fmt.Errorf("operation %s routed twice", op.path())
+		}
+		seen[op.path()] = true
 		h := a.operation(op)
 		g.Add(http.MethodPost, op.path(), h, negotiate)
-		if op.Get {
-			g.Add(http.MethodGet, op.path(), h, negotiate)
-		}
+		g.Add(http.MethodGet, op.path(), h, negotiate)
 	}
+	return nil
 }
 
 func (a *api) operation(op Operation) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var body []byte
-		if c.Request().ContentLength != 0 && c.Request().Method == http.MethodPost {
-			var err error
-			if body, err = a.readBody(c); err != nil {
-				return err
-			}
-			if len(body) == 0 {
-				body = nil
-			}
-		}
-		res, err := op.Run(c.Request().Context(), OperationRequest{ID: c.Param("id"), Body: body,
-			Query: c.QueryParams(), Base: a.baseURL(c)})
+		body, err := a.operationBody(c)
 		if err != nil {
 			return err
 		}
-		if res.Location != "" {
-			c.Response().Header().Set("Location", res.Location)
+		out, err := op.Run(c.Request().Context(), c.Param("id"), body)
+		if err != nil {
+			return err
 		}
-		status := res.Status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		return writeRaw(c, status, res.Resource)
+		return writeRaw(c, http.StatusOK, out)
 	}
+}
+
+// operationBody is the POST body, or the GET query as Parameters.
+func (a *api) operationBody(c echo.Context) ([]byte, error) {
+	if c.Request().Method == http.MethodPost {
+		if c.Request().ContentLength == 0 {
+			return nil, nil
+		}
+		return a.readBody(c)
+	}
+	var ps []map[string]any
+	for name, vals := range c.QueryParams() {
+		if name == "_format" || name == "_pretty" {
+			continue
+		}
+		for _, v := range vals {
+			ps = append(ps, map[string]any{"name": name, "valueString": v})
+		}
+	}
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	slices.SortStableFunc(ps, func(x, y map[string]any) int { return strings.Compare(x["name"].(string), y["name"].(string)) })
+	b, err := json.Marshal(map[string]any{"resourceType": "Parameters", "parameter": ps})
+	if err != nil {
+		return nil, fhir.Errorf(fhir.CodeInvalid, "cannot encode the query parameters")
+	}
+	return b, nil
+}
+
+// withOperations adds ops to a CapabilityStatement: type- and
+// instance-level ones to their resource, system-level ones to rest.
+func withOperations(caps []byte, ops []Operation) []byte {
+	if len(ops) == 0 {
+		return caps
+	}
+	var cs map[string]any
+	if json.Unmarshal(caps, &cs) != nil {
+		return caps
+	}
+	rest := cs["rest"].([]any)[0].(map[string]any)
+	for _, op := range ops {
+		entry := map[string]any{"name": op.Name, "definition": op.Definition}
+		if op.Type == "" {
+			list, _ := rest["operation"].([]any)
+			rest["operation"] = append(list, entry)
+			continue
+		}
+		for _, r := range rest["resource"].([]any) {
+			res := r.(map[string]any)
+			if res["type"] == op.Type {
+				list, _ := res["operation"].([]any)
+				res["operation"] = append(list, entry)
+			}
+		}
+	}
+	out, err := json.Marshal(cs)
+	if err != nil {
+		return caps
+	}
+	return out
 }

@@ -26,7 +26,8 @@ type Options struct {
 	// PageKey is the 16-, 24- or 32-byte AES key sealing search page
 	// tokens; empty draws a random one per process.
 	PageKey []byte
-	// Operations are the extra $operations to route and advertise.
+	// Operations are named operations routed besides the interactions
+	// (see Operation); New fails on an invalid or duplicate one.
 	Operations []Operation
 }
 
@@ -49,7 +50,7 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
 	}
-	a.caps = capabilityStatement(routes, opts.Operations)
+	a.caps = withOperations(capabilityStatement(routes), opts.Operations)
 	var err error
 	if a.pages, err = newPager(opts.PageKey); err != nil {
 		return nil, fmt.Errorf("page key: %w", err)
@@ -64,15 +65,15 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	// Middleware goes on each route, not on the group: a group with
 	// middleware answers unrouted methods 404 where 405 is right.
 	g := e.Group("/fhir")
-	// Operations first: their static paths (/Patient/:id/$recist) must win
-	// over /:type/:id/:x patterns.
-	a.addOperations(g, opts.Operations)
 	for _, r := range routes {
 		g.Add(r.method, r.path, r.handler(a), negotiate)
 		// HEAD is GET without a body, for every readable path.
 		if r.method == http.MethodGet {
 			g.Add(http.MethodHead, r.path, r.handler(a), negotiate)
 		}
+	}
+	if err := a.addOperations(g, opts.Operations); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -6,7 +6,7 @@
 // ResearchSubject (issue 6, criteria.md).
 //
 // It knows FHIR resources as JSON and the service as its only way to the
-// store; it knows nothing of HTTP (the operations in study/ops adapt it).
+// store; it knows nothing of HTTP (the operations in study/operations adapt it).
 //
 // # Stored results
 //

@@ -1,4 +1,4 @@
-package ops
+package operations
 
 import (
 	"encoding/json"

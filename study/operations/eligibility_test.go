@@ -1,4 +1,4 @@
-package ops_test
+package operations_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/service"
 	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
 	"github.com/trialfhir/trialfhir/profiles"
-	"github.com/trialfhir/trialfhir/study/ops"
+	"github.com/trialfhir/trialfhir/study/operations"
 	"github.com/trialfhir/trialfhir/study/screening"
 )
 
@@ -32,7 +32,7 @@ func server(t *testing.T) string {
 	require.NoError(t, profiles.Load(context.Background(), svc))
 	sc := screening.New(svc, screening.Config{})
 	svc.Observe(sc.Observer(profiles.StudyID))
-	h, err := rest.New(svc, rest.Options{Operations: ops.Eligibility(sc)})
+	h, err := rest.New(svc, rest.Options{Operations: operations.Eligibility(sc)})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

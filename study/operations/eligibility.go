@@ -1,4 +1,4 @@
-package ops
+package operations
 
 import (
 	"context"
@@ -16,21 +16,21 @@ import (
 func Eligibility(s *screening.Screener) []rest.Operation {
 	return []rest.Operation{
 		{Name: "evaluate-eligibility", Type: "ResearchStudy", Instance: true, Run: evaluate(s),
-			Definition: "https://trialfhir.org/fhir/OperationDefinition/ResearchStudy-evaluate-eligibility"},
+			Definition: OperationDefinitionBase + "ResearchStudy-evaluate-eligibility"},
 		{Name: "screen", Type: "ResearchStudy", Instance: true, Run: screen(s),
-			Definition: "https://trialfhir.org/fhir/OperationDefinition/ResearchStudy-screen"},
+			Definition: OperationDefinitionBase + "ResearchStudy-screen"},
 	}
 }
 
 // evaluate: parameters subject (valueReference Patient) or bundle
 // (resource Bundle), date (valueDate), persist (valueBoolean, default true).
-func evaluate(s *screening.Screener) func(context.Context, rest.OperationRequest) (*rest.OperationResponse, error) {
-	return func(ctx context.Context, req rest.OperationRequest) (*rest.OperationResponse, error) {
-		ps, err := readParameters(req.Body, "subject", "bundle", "date", "persist")
+func evaluate(s *screening.Screener) func(ctx context.Context, id string, body []byte) ([]byte, error) {
+	return func(ctx context.Context, id string, body []byte) ([]byte, error) {
+		ps, err := readParameters(body, "subject", "bundle", "date", "persist")
 		if err != nil {
 			return nil, err
 		}
-		r := screening.Request{StudyID: req.ID, Persist: true}
+		r := screening.Request{StudyID: id, Persist: true}
 		subject, hasSubject := ps["subject"]
 		bundle, hasBundle := ps["bundle"]
 		switch {
@@ -65,7 +65,7 @@ func evaluate(s *screening.Screener) func(context.Context, rest.OperationRequest
 		if err != nil {
 			return nil, err
 		}
-		return &rest.OperationResponse{Resource: res.Observation}, nil
+		return res.Observation, nil
 	}
 }
 
@@ -91,9 +91,9 @@ func bundleResources(raw json.RawMessage) ([][]byte, error) {
 
 // screen: parameters search (valueString, a Patient query), date,
 // persist (default false: a preview that stores nothing).
-func screen(s *screening.Screener) func(context.Context, rest.OperationRequest) (*rest.OperationResponse, error) {
-	return func(ctx context.Context, req rest.OperationRequest) (*rest.OperationResponse, error) {
-		ps, err := readParameters(req.Body, "search", "date", "persist")
+func screen(s *screening.Screener) func(ctx context.Context, id string, body []byte) ([]byte, error) {
+	return func(ctx context.Context, id string, body []byte) ([]byte, error) {
+		ps, err := readParameters(body, "search", "date", "persist")
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func screen(s *screening.Screener) func(context.Context, rest.OperationRequest) 
 		if p, ok := ps["persist"]; ok && p.ValueBoolean != nil {
 			persist = *p.ValueBoolean
 		}
-		sum, err := s.Screen(ctx, req.ID, query, persist, date)
+		sum, err := s.Screen(ctx, id, query, persist, date)
 		if err != nil {
 			return nil, err
 		}
@@ -132,10 +132,10 @@ func screen(s *screening.Screener) func(context.Context, rest.OperationRequest) 
 			}
 			out.Parameter = append(out.Parameter, parameter{Name: "patient", ValueString: "Patient/" + p.PatientID + " " + string(p.Decision)})
 		}
-		body, err := json.Marshal(out)
+		raw, err := json.Marshal(out)
 		if err != nil {
 			return nil, fhir.AsError(err)
 		}
-		return &rest.OperationResponse{Resource: body}, nil
+		return raw, nil
 	}
 }
