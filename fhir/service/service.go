@@ -42,6 +42,8 @@ type Service struct {
 	store fhir.Store
 	now   func() time.Time
 	newID func() string
+	// onWrite, when set, hears of every version written (OnWrite).
+	onWrite func(ctx context.Context, written []fhir.Resource)
 }
 
 // Option configures a Service.
@@ -52,6 +54,43 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // WithIDs injects the id generator (tests).
 func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
+
+// OnWrite registers f to be called after every successful create, update,
+// delete and transaction, with the versions written (a delete tombstone
+// included; nothing for an interaction that wrote nothing, such as a
+// matched conditional create or an unchanged update). A transaction calls
+// it once with all its versions; a batch once per entry.
+//
+// f runs synchronously, on the request's goroutine and context, after the
+// versions are durable and before the response is sent: the write has
+// happened whatever f does, so f has no error to return and must log its
+// own failures. It is how derived data (re-screening for eligibility,
+// RECIST assessments) follows the writes. Keep it quick or hand work to a
+// queue: the client waits for it.
+func OnWrite(f func(ctx context.Context, written []fhir.Resource)) Option {
+	return func(s *Service) { s.onWrite = f }
+}
+
+// notify calls the OnWrite hook with the versions of ws.
+func (s *Service) notify(ctx context.Context, ws []fhir.Write) {
+	if s.onWrite == nil || len(ws) == 0 {
+		return
+	}
+	written := make([]fhir.Resource, len(ws))
+	for i, w := range ws {
+		written[i] = *w.R
+	}
+	s.onWrite(ctx, written)
+}
+
+// writeOne is store.Write followed by the OnWrite hook.
+func (s *Service) writeOne(ctx context.Context, r *fhir.Resource, expect int64) error {
+	if err := s.store.Write(ctx, r, expect); err != nil {
+		return err
+	}
+	s.notify(ctx, []fhir.Write{{R: r, Expect: expect}})
+	return nil
+}
 
 // New returns a Service over store.
 func New(store fhir.Store, opts ...Option) *Service {
