@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -30,6 +31,41 @@ type Resource struct {
 
 // Ref returns "Type/id".
 func (r *Resource) Ref() string { return r.Type + "/" + r.ID }
+
+// Write is one compare-and-set write of a WriteAll: R becomes the version
+// after Expect (0: nothing stored yet).
+type Write struct {
+	R      *Resource
+	Expect int64
+	// Entry is the position of the write in the request it came from (a
+	// Bundle entry), reported in the error of a failed check.
+	Entry int
+}
+
+// EntryConflict returns the CodeConflict error of WriteAll for write w.
+func EntryConflict(w Write, current int64) *Error {
+	return Errorf(CodeConflict, "%s is at version %d, not %d", w.R.Ref(), current, w.Expect).
+		At(fmt.Sprintf("Bundle.entry[%d]", w.Entry))
+}
+
+// CheckWrites checks what WriteAll asks of ws before any store is touched:
+// versions that follow their Expect and no resource twice.
+func CheckWrites(ws []Write) error {
+	seen := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		if w.R == nil || w.R.VersionID != w.Expect+1 {
+			return Errorf(CodeConflict, "a write's version does not follow its expected version").
+				At(fmt.Sprintf("Bundle.entry[%d]", w.Entry))
+		}
+		ref := w.R.Ref()
+		if seen[ref] {
+			return Errorf(CodeInvalid, "%s is written twice in one transaction", ref).
+				At(fmt.Sprintf("Bundle.entry[%d]", w.Entry))
+		}
+		seen[ref] = true
+	}
+	return nil
+}
 
 // Query selects current, non-deleted resources of one type: every predicate
 // must hold (AND). Predicates are built by the search package from index
@@ -85,6 +121,25 @@ type Store interface {
 	// it returns CodeConflict and stores nothing. When Write returns nil the
 	// version is durable: current, in history, and indexed.
 	Write(ctx context.Context, r *Resource, expect int64) error
+	// WriteAll stores every write of ws or none of them: each is the
+	// compare-and-set of Write (r.VersionID must be Expect+1, the current
+	// version must be Expect), all checked before anything becomes
+	// visible. On the first failed check it returns a CodeConflict *Error
+	// whose Expression names the write, "Bundle.entry[n]" with n the
+	// write's Entry, and stores nothing. A resource may appear only once in
+	// ws (CodeInvalid otherwise). When WriteAll returns nil every version is
+	// durable; a crash before that leaves all of them or none, once the
+	// store has been opened again.
+	//
+	// Isolation: no reader ever sees a version of an unfinished WriteAll,
+	// and Read, VRead and History never show some versions of a finished
+	// one without the others (read committed with atomic visibility). Search
+	// is read committed per resource: while a WriteAll finishes, a search
+	// running beside it may find some of its resources at the new version
+	// and others still at the old one (on MongoDB without multi-document
+	// transactions, for the few milliseconds the search projection takes to
+	// catch up; never across a restart).
+	WriteAll(ctx context.Context, ws []Write) error
 	// Read returns the current version, including a delete tombstone.
 	Read(ctx context.Context, typ, id string) (*Resource, error)
 	// VRead returns one version, including a delete tombstone.

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/service"
 )
 
 // readBody reads a JSON request body, refusing other media types (415) and
@@ -69,13 +71,7 @@ func ifMatch(c echo.Context) (*int64, error) {
 	return &v, nil
 }
 
-func parseETag(h string) (int64, bool) {
-	h = strings.TrimSpace(h)
-	h = strings.TrimPrefix(h, "W/")
-	h = strings.Trim(h, `"`)
-	v, err := strconv.ParseInt(h, 10, 64)
-	return v, err == nil && v > 0
-}
+func parseETag(h string) (int64, bool) { return service.ParseETag(h) }
 
 func etag(vid int64) string { return `W/"` + strconv.FormatInt(vid, 10) + `"` }
 
@@ -108,4 +104,8 @@ func parseVersion(s string) (int64, error) {
 		return 0, fhir.Errorf(fhir.CodeNotFound, "version %q does not exist", s)
 	}
 	return v, nil
+}
+
+func contextWithTimeout(c echo.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request().Context(), d)
 }

@@ -23,6 +23,10 @@ type Options struct {
 	// Logger receives request and error logs; nil discards them.
 	Logger       *slog.Logger
 	MaxBodyBytes int64
+	// MaxBundleEntries and MaxBundleBytes limit a batch or transaction;
+	// zero means DefaultMaxBundleEntries and DefaultMaxBundleBytes.
+	MaxBundleEntries int
+	MaxBundleBytes   int64
 	// PageKey is the 16-, 24- or 32-byte AES key sealing search page
 	// tokens; empty draws a random one per process.
 	PageKey []byte
@@ -32,11 +36,13 @@ type Options struct {
 }
 
 type api struct {
-	svc     *service.Service
-	base    string
-	maxBody int64
-	caps    []byte
-	pages   *pager
+	svc            *service.Service
+	base           string
+	maxBody        int64
+	maxEntries     int
+	maxBundleBytes int64
+	caps           []byte
+	pages          *pager
 }
 
 // New returns the HTTP handler serving the FHIR API under /fhir. It fails
@@ -49,6 +55,13 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	a := &api{svc: svc, base: strings.TrimSuffix(opts.BaseURL, "/"), maxBody: opts.MaxBodyBytes}
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
+	}
+	a.maxEntries, a.maxBundleBytes = opts.MaxBundleEntries, opts.MaxBundleBytes
+	if a.maxEntries <= 0 {
+		a.maxEntries = DefaultMaxBundleEntries
+	}
+	if a.maxBundleBytes <= 0 {
+		a.maxBundleBytes = DefaultMaxBundleBytes
 	}
 	a.caps = withOperations(capabilityStatement(routes), opts.Operations)
 	var err error
@@ -89,6 +102,8 @@ type route struct {
 
 var routes = []route{
 	{http.MethodGet, "/metadata", "", "system", func(a *api) echo.HandlerFunc { return a.metadata }},
+	{http.MethodPost, "", "transaction", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
+	{http.MethodPost, "/", "batch", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
 	{http.MethodGet, "/_history", "history-system", "system", func(a *api) echo.HandlerFunc { return a.systemHistory }},
 	{http.MethodGet, "/:type", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
 	{http.MethodPost, "/:type/_search", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},

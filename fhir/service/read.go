@@ -62,7 +62,20 @@ func (s *Service) History(ctx context.Context, q fhir.HistoryQuery) (*fhir.Histo
 			return nil, err
 		}
 	}
-	return s.store.History(ctx, q)
+	page, err := s.store.History(ctx, q)
+	if err != nil || q.Type != "" {
+		return page, err
+	}
+	// System history leaves out what the store keeps under private types
+	// (such as the REST layer's idempotency records): they are not FHIR.
+	kept := page.Versions[:0]
+	for _, v := range page.Versions {
+		if resource.Known(v.Type) {
+			kept = append(kept, v)
+		}
+	}
+	page.Versions = kept
+	return page, nil
 }
 
 // Search returns current resources matching q.

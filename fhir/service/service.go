@@ -39,9 +39,10 @@ type Result struct {
 
 // Service carries out interactions against a store.
 type Service struct {
-	store   fhir.Store
-	now     func() time.Time
-	newID   func() string
+	store fhir.Store
+	now   func() time.Time
+	newID func() string
+	// onWrite hear of every version written (OnWrite, Observe).
 	onWrite []func(ctx context.Context, written []fhir.Resource)
 }
 
@@ -54,37 +55,49 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // WithIDs injects the id generator (tests).
 func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
 
-// OnWrite registers fn to be called after every successful write (create,
-// update, delete, and a transaction as a whole) with the versions written.
-// It runs synchronously, after the write is durable and before the
-// interaction returns, so that derived data (eligibility re-screening,
-// RECIST responses) is current when the client reads again. fn must not
-// fail the interaction: it logs its own errors. Writes fn itself makes go
-// through the same Service and call it again, so fn must ignore what it
-// derives.
-func OnWrite(fn func(ctx context.Context, written []fhir.Resource)) Option {
-	return func(s *Service) { s.onWrite = append(s.onWrite, fn) }
+// OnWrite registers f to be called after every successful create, update,
+// delete and transaction, with the versions written (a delete tombstone
+// included; nothing for an interaction that wrote nothing, such as a
+// matched conditional create or an unchanged update). A transaction calls
+// it once with all its versions; a batch once per entry.
+//
+// f runs synchronously, on the request's goroutine and context, after the
+// versions are durable and before the response is sent, so that derived
+// data (eligibility re-screening, RECIST responses) is current when the
+// client reads again. The write has happened whatever f does, so f has no
+// error to return and must log its own failures. Writes f makes through
+// the same Service call it again: f must ignore what it derives.
+func OnWrite(f func(ctx context.Context, written []fhir.Resource)) Option {
+	return func(s *Service) { s.onWrite = append(s.onWrite, f) }
 }
 
-// Observe adds fn as OnWrite does, to a Service already built (a component
-// that needs the Service to write what it derives).
-func (s *Service) Observe(fn func(ctx context.Context, written []fhir.Resource)) {
-	s.onWrite = append(s.onWrite, fn)
+// Observe adds f as OnWrite does, to a Service already built (a component
+// that needs the Service to write what it derives). Call it before serving.
+func (s *Service) Observe(f func(ctx context.Context, written []fhir.Resource)) {
+	s.onWrite = append(s.onWrite, f)
 }
 
-// write stores r and tells the observers.
-func (s *Service) write(ctx context.Context, r *fhir.Resource, expect int64) error {
+// notify calls the OnWrite hooks with the versions of ws.
+func (s *Service) notify(ctx context.Context, ws []fhir.Write) {
+	if len(s.onWrite) == 0 || len(ws) == 0 {
+		return
+	}
+	written := make([]fhir.Resource, len(ws))
+	for i, w := range ws {
+		written[i] = *w.R
+	}
+	for _, f := range s.onWrite {
+		f(ctx, written)
+	}
+}
+
+// writeOne is store.Write followed by the OnWrite hooks.
+func (s *Service) writeOne(ctx context.Context, r *fhir.Resource, expect int64) error {
 	if err := s.store.Write(ctx, r, expect); err != nil {
 		return err
 	}
-	s.notify(ctx, []fhir.Resource{*r})
+	s.notify(ctx, []fhir.Write{{R: r, Expect: expect}})
 	return nil
-}
-
-func (s *Service) notify(ctx context.Context, written []fhir.Resource) {
-	for _, fn := range s.onWrite {
-		fn(ctx, written)
-	}
 }
 
 // New returns a Service over store.

@@ -23,7 +23,7 @@ func (s *Service) Create(ctx context.Context, typ string, body []byte, ifNoneExi
 		if err != nil {
 			return nil, err
 		}
-		if err := s.write(ctx, r, 0); err != nil {
+		if err := s.writeOne(ctx, r, 0); err != nil {
 			return nil, err
 		}
 		return &Result{Outcome: Created, Resource: r}, nil
@@ -84,7 +84,7 @@ func (s *Service) update(ctx context.Context, doc *resource.Doc, id string, ifMa
 		if err != nil {
 			return nil, err
 		}
-		err = s.write(ctx, r, expectOf(cur))
+		err = s.writeOne(ctx, r, expectOf(cur))
 		if err == nil {
 			outcome := Updated
 			if cur == nil || cur.Deleted {
@@ -153,7 +153,7 @@ func (s *Service) Delete(ctx context.Context, typ, id string, ifMatch *int64) (*
 		if err != nil {
 			return nil, err
 		}
-		err = s.write(ctx, r, cur.VersionID)
+		err = s.writeOne(ctx, r, cur.VersionID)
 		if err == nil {
 			return &Result{Outcome: Deleted, Resource: r}, nil
 		}

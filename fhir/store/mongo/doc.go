@@ -67,6 +67,15 @@
 // does the next successful write; nothing is lost and the numbering stays
 // contiguous.
 //
+// # Transactions
+//
+// WriteAll uses a multi-document transaction where the deployment has them
+// (txn.go) and otherwise a journal (journal.go): claims tagged with the
+// journal id, then one inserted outcome document as the commit point.
+// Readers treat a tagged version as committed only when its outcome says
+// so; Open finishes committed journals and rolls back undecided ones whose
+// lease has ended. The journals and outcomes collections hold them.
+//
 // Durability is what the connection's write concern gives; production URIs
 // should ask for w=majority and read from the primary, or a Read right after
 // a Write may miss it.

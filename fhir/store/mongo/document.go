@@ -34,6 +34,9 @@ type document struct {
 	Keys []string   `bson:"keys"`
 	Strs []string   `bson:"strs"`
 	Rng  []rangeDoc `bson:"rng"`
+	// Txn, set only in history, names the WriteAll that claimed this
+	// version while it is unfinished (see journal.go).
+	Txn string `bson:"txn,omitempty"`
 }
 
 // rangeDoc is one fhir.IndexRange. Sub-documents rather than parallel
@@ -109,6 +112,7 @@ func newDocument(r *fhir.Resource) *document {
 func (d *document) current() *document {
 	c := *d
 	c.ID = currentID(d.Type, d.RID)
+	c.Txn = ""
 	return &c
 }
 

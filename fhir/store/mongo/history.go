@@ -63,9 +63,17 @@ func (s *Store) History(ctx context.Context, q fhir.HistoryQuery) (*fhir.History
 		last := docs[len(docs)-1]
 		page.Next = historyCursor{LU: last.LU, ID: last.ID}.String()
 	}
-	page.Versions = make([]fhir.Resource, len(docs))
+	// Versions of an unfinished WriteAll are left out; the page may come
+	// out short, the cursor still follows the last document read.
+	page.Versions = make([]fhir.Resource, 0, len(docs))
 	for i := range docs {
-		page.Versions[i] = docs[i].resource()
+		ok, err := s.visible(ctx, &docs[i])
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			page.Versions = append(page.Versions, docs[i].resource())
+		}
 	}
 	return page, nil
 }

@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -26,7 +27,12 @@ type Store struct {
 	resources *mongo.Collection
 	history   *mongo.Collection
 	locks     *mongo.Collection
+	journals  *mongo.Collection // WriteAll journals (journal.go)
+	outcomes  *mongo.Collection // their commit or abort decisions
 	log       *slog.Logger
+	// transactions is set when the deployment has multi-document
+	// transactions, which WriteAll then uses instead of its journal.
+	transactions bool
 	// elemMatch is set for MongoDB and unset for FerretDB 1.x, which
 	// rejects $elemMatch with field conditions (see rangeFilter).
 	elemMatch bool
@@ -62,6 +68,8 @@ func Open(ctx context.Context, uri, database string) (*Store, error) {
 		resources: db.Collection("resources"),
 		history:   db.Collection("history"),
 		locks:     db.Collection("locks"),
+		journals:  db.Collection("journals"),
+		outcomes:  db.Collection("outcomes"),
 		log:       slog.Default(),
 	}
 	ferret, err := isFerretDB(ctx, db)
@@ -71,6 +79,16 @@ func Open(ctx context.Context, uri, database string) (*Store, error) {
 	}
 	s.elemMatch = !ferret
 	if err := s.createIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	if s.transactions, err = supportsTransactions(ctx, db); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	// Journals left by a process that died mid-WriteAll: finish the
+	// committed ones before anyone searches.
+	if _, err := s.Recover(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
@@ -105,7 +123,14 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		)
 	}
 	for _, set := range sets {
-		if _, err := set.coll.Indexes().CreateMany(ctx, set.models); err != nil {
+		models, err := missingIndexes(ctx, set.coll, set.models)
+		if err != nil {
+			return err
+		}
+		if len(models) == 0 {
+			continue
+		}
+		if _, err := set.coll.Indexes().CreateMany(ctx, models); err != nil {
 			return dbError("create indexes", err)
 		}
 	}
@@ -118,6 +143,11 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		Keys:    bson.D{{Key: "expires", Value: 1}},
 		Options: options.Index().SetExpireAfterSeconds(0),
 	}
+	if missing, err := missingIndexes(ctx, s.locks, []mongo.IndexModel{ttl}); err != nil {
+		return err
+	} else if len(missing) == 0 {
+		return nil
+	}
 	if _, err := s.locks.Indexes().CreateOne(ctx, ttl); err != nil {
 		if !isNotImplemented(err) {
 			return dbError("create lock index", err)
@@ -128,6 +158,37 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		})
 	}
 	return nil
+}
+
+// missingIndexes returns the models whose index does not exist yet.
+// FerretDB 1.x drops the connection when asked to create an index that
+// exists, so a store reopened on a database must not ask.
+func missingIndexes(ctx context.Context, coll *mongo.Collection, models []mongo.IndexModel) ([]mongo.IndexModel, error) {
+	specs, err := coll.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return nil, dbError("list indexes", err)
+	}
+	have := map[string]bool{}
+	for _, sp := range specs {
+		have[sp.Name] = true
+	}
+	var out []mongo.IndexModel
+	for _, m := range models {
+		if !have[indexName(m.Keys.(bson.D))] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// indexName is the name MongoDB gives an index by default: key_direction
+// pairs joined by underscores.
+func indexName(keys bson.D) string {
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s_%v", k.Key, k.Value))
+	}
+	return strings.Join(parts, "_")
 }
 
 // isFerretDB reports whether the server is FerretDB: its buildInfo reply
@@ -192,6 +253,12 @@ func (s *Store) VRead(ctx context.Context, typ, id string, version int64) (*fhir
 	}
 	if err != nil {
 		return nil, dbError("vread", err)
+	}
+	if ok, err := s.visible(ctx, &d); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s version %d not found", typ, id, version)
 	}
 	r := d.resource()
 	return &r, nil

@@ -24,15 +24,8 @@ func validRef(typ, id string) bool {
 // Write stores r as version expect+1 by the history-first compare-and-set
 // described in the package documentation.
 func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error {
-	if r == nil || !validRef(r.Type, r.ID) {
-		return fhir.Errorf(fhir.CodeInvalid, "mongo: resource type and id must be set and contain no '/'")
-	}
-	if !r.Deleted && !utf8.Valid(r.Body) {
-		// BSON strings are UTF-8; FHIR JSON is too (RFC 8259).
-		return fhir.Errorf(fhir.CodeInvalid, "mongo: %s/%s body is not UTF-8", r.Type, r.ID)
-	}
-	if !r.Deleted && !validIndex(&r.Index) {
-		return fhir.Errorf(fhir.CodeInvalid, "mongo: %s/%s index has a value that cannot be stored", r.Type, r.ID)
+	if err := validWrite(r); err != nil {
+		return err
 	}
 	if expect < 0 || r.VersionID != expect+1 {
 		return fhir.Errorf(fhir.CodeConflict, "%s/%s: version %d does not follow %d", r.Type, r.ID, r.VersionID, expect)
@@ -74,6 +67,22 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error
 	return nil
 }
 
+// validWrite refuses what cannot be stored: names that cannot be part of
+// an _id, bodies that are not UTF-8, index values pred.go cannot search.
+func validWrite(r *fhir.Resource) *fhir.Error {
+	if r == nil || !validRef(r.Type, r.ID) {
+		return fhir.Errorf(fhir.CodeInvalid, "mongo: resource type and id must be set and contain no '/'")
+	}
+	if !r.Deleted && !utf8.Valid(r.Body) {
+		// BSON strings are UTF-8; FHIR JSON is too (RFC 8259).
+		return fhir.Errorf(fhir.CodeInvalid, "mongo: %s/%s body is not UTF-8", r.Type, r.ID)
+	}
+	if !r.Deleted && !validIndex(&r.Index) {
+		return fhir.Errorf(fhir.CodeInvalid, "mongo: %s/%s index has a value that cannot be stored", r.Type, r.ID)
+	}
+	return nil
+}
+
 // settleTimeout bounds step 3; generous, since a slow server is the case
 // it exists for.
 const settleTimeout = 30 * time.Second
@@ -105,18 +114,52 @@ func (s *Store) latestVersion(ctx context.Context, typ, id string) (int64, error
 	return v.VID, nil
 }
 
-// latest returns the newest committed version of typ/id, nil for none.
+// latest returns the newest committed version of typ/id, nil for none:
+// versions claimed by an unfinished WriteAll are skipped (see journal.go).
 func (s *Store) latest(ctx context.Context, typ, id string) (*document, error) {
-	var d document
-	err := s.history.FindOne(ctx, bson.D{{Key: "type", Value: typ}, {Key: "id", Value: id}},
-		options.FindOne().SetSort(bson.D{{Key: "vid", Value: -1}})).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
+	return s.newest(ctx, typ, id, nil)
+}
+
+// newestClaims is how many of the newest versions newest looks at: at most
+// one version of a resource can be claimed by an unfinished WriteAll (a
+// claim blocks the next), so two would do; a third covers an aborted claim
+// not yet removed while a later one is pending.
+const newestClaims = 3
+
+// newest returns the newest committed version of typ/id, nil for none,
+// with only the fields of projection when it is not nil.
+func (s *Store) newest(ctx context.Context, typ, id string, projection bson.D) (*document, error) {
+	opts := options.Find().SetSort(bson.D{{Key: "vid", Value: -1}}).SetLimit(newestClaims)
+	if projection != nil {
+		opts.SetProjection(projection)
 	}
+	cur, err := s.history.Find(ctx, bson.D{{Key: "type", Value: typ}, {Key: "id", Value: id}}, opts)
 	if err != nil {
 		return nil, dbError("read latest version", err)
 	}
-	return &d, nil
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbError("read latest version", err)
+	}
+	for i := range docs {
+		ok, err := s.visible(ctx, &docs[i])
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return &docs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// newestVersion is the number of the newest committed version, 0 for none.
+func (s *Store) newestVersion(ctx context.Context, typ, id string) (int64, error) {
+	d, err := s.newest(ctx, typ, id, bson.D{{Key: "vid", Value: 1}, {Key: "txn", Value: 1}})
+	if err != nil || d == nil {
+		return 0, err
+	}
+	return d.VID, nil
 }
 
 // rollForward brings the search projection of typ/id up to its newest
@@ -130,7 +173,10 @@ func (s *Store) rollForward(ctx context.Context, typ, id string) error {
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return dbError("read search projection", err)
 	}
-	newest, err := s.latestVersion(ctx, typ, id)
+	if err := s.recoverClaim(ctx, typ, id); err != nil {
+		return err
+	}
+	newest, err := s.newestVersion(ctx, typ, id)
 	if err != nil || newest <= p.VID {
 		return err // the usual case: projection up to date, no body read
 	}
@@ -157,14 +203,14 @@ func (s *Store) settle(ctx context.Context, d *document) error {
 		if err := s.install(ctx, d); err != nil {
 			return err
 		}
-		newest, err := s.latestVersion(ctx, d.Type, d.RID)
+		newest, err := s.newestVersion(ctx, d.Type, d.RID)
 		if err != nil {
 			return err
 		}
 		if newest <= d.VID {
 			return nil
 		}
-		if d, err = s.latest(ctx, d.Type, d.RID); err != nil {
+		if d, err = s.latest(ctx, d.Type, d.RID); err != nil || d == nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {

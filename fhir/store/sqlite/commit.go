@@ -30,10 +30,10 @@ type groupCommit struct {
 	once sync.Once
 }
 
+// writeReq is one Write (one element in writes) or one WriteAll.
 type writeReq struct {
 	ctx    context.Context
-	r      *fhir.Resource
-	expect int64
+	writes []fhir.Write
 	result chan error
 }
 
@@ -43,8 +43,8 @@ func newGroupCommit(s *Store) *groupCommit {
 	return g
 }
 
-func (g *groupCommit) write(ctx context.Context, r *fhir.Resource, expect int64) error {
-	req := &writeReq{ctx: ctx, r: r, expect: expect, result: make(chan error, 1)}
+func (g *groupCommit) write(ctx context.Context, writes []fhir.Write) error {
+	req := &writeReq{ctx: ctx, writes: writes, result: make(chan error, 1)}
 	select {
 	case g.reqs <- req:
 	case <-g.done:
@@ -110,13 +110,13 @@ func (g *groupCommit) commit(batch []*writeReq) {
 			errs[i] = &fhir.Error{Code: fhir.CodeTransient, Message: "write abandoned before it started", Err: err}
 			continue
 		}
-		err := g.s.writeOne(ctx, tx, req.r, req.expect)
+		err := g.s.writeReq(ctx, tx, req.writes)
 		switch {
 		case err == nil:
 			ok++
 		case fhir.ErrorCode(err) == fhir.CodeConflict:
-			// writeOne checks the version before writing anything, so a
-			// conflict leaves nothing to undo and the batch goes on.
+			// writeReq checks every version before writing anything, so
+			// a conflict leaves nothing to undo and the batch goes on.
 			errs[i] = err
 		default:
 			// Anything else may have half-written this request: undo the

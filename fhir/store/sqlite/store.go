@@ -194,7 +194,49 @@ func (s *Store) Write(ctx context.Context, r *fhir.Resource, expect int64) error
 	if r.VersionID != expect+1 {
 		return fhir.Errorf(fhir.CodeConflict, "version %d does not follow %d", r.VersionID, expect)
 	}
-	return s.commits.write(ctx, r, expect)
+	return s.commits.write(ctx, []fhir.Write{{R: r, Expect: expect}})
+}
+
+// WriteAll implements fhir.Store: the writes go into one group-commit
+// transaction together, so they commit together. Readers use other
+// connections, which see the database as of their last commit (WAL
+// snapshot isolation): all of a WriteAll or none of it, Search included.
+func (s *Store) WriteAll(ctx context.Context, ws []fhir.Write) error {
+	if err := fhir.CheckWrites(ws); err != nil {
+		return err
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	return s.commits.write(ctx, ws)
+}
+
+// writeReq applies the writes of one request inside tx: every version is
+// checked first, so a conflict returns before anything is written.
+func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error {
+	if len(ws) > 1 {
+		for _, w := range ws {
+			var cur int64
+			err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, w.R.Type, w.R.ID).Scan(&cur)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return storeErr(err)
+			}
+			if cur != w.Expect {
+				return fhir.EntryConflict(w, cur)
+			}
+		}
+	}
+	for _, w := range ws {
+		if err := s.writeOne(ctx, tx, w.R, w.Expect); err != nil {
+			if len(ws) > 1 && fhir.ErrorCode(err) == fhir.CodeConflict {
+				// Checked above: cannot happen, but never report a
+				// half-written request as a clean conflict.
+				return fhir.Errorf(fhir.CodeException, "embedded store: conflict after check")
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // writeOne applies one write inside the batch transaction tx: the

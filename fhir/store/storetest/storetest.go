@@ -40,6 +40,10 @@ func Run(t *testing.T, open Opener) {
 		{"LockExcludes", testLockExcludes},
 		{"LockContextCancel", testLockCancel},
 		{"ConditionalCreateUnderLock", testConditionalCreate},
+		{"WriteAllCommits", testWriteAll},
+		{"WriteAllConflictWritesNothing", testWriteAllConflict},
+		{"WriteAllRefusesDuplicates", testWriteAllDuplicate},
+		{"WriteAllConcurrent", testWriteAllConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

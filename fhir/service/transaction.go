@@ -1,0 +1,385 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/resource"
+	"github.com/trialfhir/trialfhir/fhir/search"
+)
+
+// MaxTransactionAttempts bounds how often a transaction is planned again
+// after losing a compare-and-set race to a concurrent writer of one of its
+// resources (one without ifMatch: with it, the race is the client's 412).
+const MaxTransactionAttempts = 10
+
+// txEntry is one entry of a transaction being processed.
+type txEntry struct {
+	i       int
+	e       *Entry
+	t       *target
+	cond    *fhir.Query    // ifNoneExist of a POST, condition of a PUT or DELETE
+	id      string         // the resource written; "" for a DELETE that finds nothing
+	matched *fhir.Resource // what a POST's ifNoneExist found
+	doc     *resource.Doc
+}
+
+// order is the processing order of R4 3.1.0.11.2: DELETE, POST, PUT, then
+// GET and HEAD.
+func (x *txEntry) order() int {
+	return map[string]int{"DELETE": 0, "POST": 1, "PUT": 2}[x.t.method] + 3*btoi(x.t.method == "GET" || x.t.method == "HEAD")
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Transaction processes a transaction Bundle's entries as one unit (R4
+// 3.1.0.11.2): every entry is parsed and validated, every condition
+// resolved and every fullUrl and conditional reference rewritten before
+// anything is written; then all writes go to the store in one WriteAll,
+// so they happen together or not at all. A failure returns one error
+// naming the entry ("Bundle.entry[n]" first in its Expression) and writes
+// nothing.
+//
+// Conditions (ifNoneExist, conditional PUT and DELETE) are resolved while
+// holding the store locks of all of them, taken in one sorted order and
+// held until the write: two identical transactions sent at once create
+// each conditionally created resource once.
+//
+// GET and HEAD entries run after the write and see it; since the writes
+// are committed by then, a failed read is reported in its entry's Err
+// rather than failing the transaction. Results are in entry order.
+func (s *Service) Transaction(ctx context.Context, entries []Entry) ([]EntryResult, error) {
+	tx := make([]*txEntry, len(entries))
+	var names []string
+	for i := range entries {
+		x := &txEntry{i: i, e: &entries[i]}
+		t, err := parseTarget(x.e)
+		if err != nil {
+			return nil, entryErr(i, err)
+		}
+		x.t = t
+		cond := ""
+		switch {
+		case t.method == "POST":
+			cond = x.e.Request.IfNoneExist
+		case (t.method == "PUT" || t.method == "DELETE") && t.id == "":
+			cond = t.query
+		}
+		if cond != "" {
+			q, err := search.ParseCondition(t.typ, cond)
+			if err != nil {
+				return nil, entryErr(i, err)
+			}
+			x.cond = &q
+			names = append(names, search.LockNames(q)...)
+		}
+		tx[i] = x
+	}
+	release, err := s.lockAll(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if err := s.resolveTargets(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := s.parseEntries(ctx, tx); err != nil {
+		return nil, err
+	}
+	ordered := slices.Clone(tx)
+	slices.SortStableFunc(ordered, func(a, b *txEntry) int { return a.order() - b.order() })
+	results := make([]EntryResult, len(tx))
+	for attempt := 0; ; attempt++ {
+		ws, err := s.plan(ctx, ordered, results)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store.WriteAll(ctx, ws)
+		if err == nil {
+			s.notify(ctx, ws)
+			break
+		}
+		if fhir.ErrorCode(err) != fhir.CodeConflict || attempt+1 >= MaxTransactionAttempts || pinned(ordered) {
+			return nil, err
+		}
+	}
+	for _, x := range ordered {
+		if x.t.method == "GET" || x.t.method == "HEAD" {
+			results[x.i] = s.get(ctx, x.t, x.e.Request)
+			if results[x.i].Err != nil {
+				results[x.i].Err = entryErr(x.i, results[x.i].Err)
+			}
+		}
+	}
+	return results, nil
+}
+
+// pinned reports whether an entry has ifMatch: a lost race is then the
+// client's precondition, not something to retry.
+func pinned(tx []*txEntry) bool {
+	for _, x := range tx {
+		if x.t.ifMatch != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// lockAll takes the named locks in sorted order, so that transactions and
+// conditional interactions taking overlapping sets never deadlock.
+func (s *Service) lockAll(ctx context.Context, names []string) (func(), error) {
+	slices.Sort(names)
+	names = slices.Compact(names)
+	lockCtx, cancel := context.WithTimeout(ctx, LockTimeout)
+	defer cancel()
+	var releases []func()
+	releaseAll := func() {
+		for i := len(releases) - 1; i >= 0; i-- {
+			releases[i]()
+		}
+	}
+	for _, name := range names {
+		release, err := s.store.Lock(lockCtx, name)
+		if err != nil {
+			releaseAll()
+			return nil, err
+		}
+		releases = append(releases, release)
+	}
+	return releaseAll, nil
+}
+
+// resolveTargets decides the resource each write entry is about: a new id
+// for a create, the match of a condition, or the URL's id; and refuses a
+// resource touched twice.
+func (s *Service) resolveTargets(ctx context.Context, tx []*txEntry) error {
+	seen := map[string]bool{}
+	for _, x := range tx {
+		m := x.t.method
+		if m == "GET" || m == "HEAD" {
+			continue
+		}
+		x.id = x.t.id
+		if m == "POST" {
+			x.id = s.newID()
+		}
+		if x.cond != nil {
+			q := *x.cond
+			q.Limit = 2
+			matches, err := s.store.Search(ctx, q)
+			if err != nil {
+				return entryErr(x.i, err)
+			}
+			switch len(matches) {
+			case 0:
+				if m == "PUT" {
+					x.id = bodyID(x.e.Resource)
+					if x.id == "" {
+						x.id = s.newID()
+					}
+				}
+			case 1:
+				x.id = matches[0].ID
+				if m == "POST" {
+					x.matched = &matches[0]
+				}
+			default:
+				return entryErr(x.i, multipleMatches(x.t.typ))
+			}
+		}
+		if x.id == "" {
+			continue
+		}
+		ref := x.t.typ + "/" + x.id
+		if seen[ref] {
+			return entryErr(x.i, fhir.Errorf(fhir.CodeInvalid, "%s is the target of more than one entry of the transaction", x.t.typ))
+		}
+		seen[ref] = true
+	}
+	return nil
+}
+
+// bodyID is the id in a resource's JSON, "" when it has none.
+func bodyID(body []byte) string {
+	var head struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(body, &head)
+	return head.ID
+}
+
+// parseEntries rewrites the references of every entry's resource to the
+// resources the transaction resolved, then parses and validates it.
+func (s *Service) parseEntries(ctx context.Context, tx []*txEntry) error {
+	refs := map[string]string{}
+	for _, x := range tx {
+		if x.id == "" || x.t.method == "GET" || x.t.method == "HEAD" {
+			continue
+		}
+		ref := x.t.typ + "/" + x.id
+		if u := x.e.FullURL; u != "" {
+			refs[u] = ref
+			// An absolute fullUrl ending in Type/id: relative references
+			// to that id resolve against it (R4 2.36.0.5).
+			if i := strings.Index(u, "://"); i >= 0 && x.t.method == "POST" {
+				if tail, ok := typeIDTail(u, x.t.typ); ok {
+					refs[tail] = ref
+				}
+			}
+		}
+	}
+	for _, x := range tx {
+		if x.t.method != "POST" && x.t.method != "PUT" {
+			continue
+		}
+		var condErr error
+		body := rewriteRefs(x.e.Resource, func(v string) (string, bool) {
+			if r, ok := refs[v]; ok {
+				return r, r != v
+			}
+			if r, ok, err := s.conditionalRef(ctx, v, refs); ok || err != nil {
+				if err != nil && condErr == nil {
+					condErr = err
+				}
+				return r, ok
+			}
+			return v, false
+		})
+		if condErr != nil {
+			return entryErr(x.i, condErr)
+		}
+		doc, err := parse(x.t.typ, body)
+		if err != nil {
+			return entryErr(x.i, err)
+		}
+		if x.t.method == "PUT" {
+			switch bodyID := doc.ID(); {
+			case x.t.id != "" && bodyID == "":
+				return entryErr(x.i, fhir.Errorf(fhir.CodeRequired, "the resource has no id; an update needs one equal to the URL's").At(x.t.typ+".id"))
+			case bodyID != "" && bodyID != x.id:
+				return entryErr(x.i, fhir.Errorf(fhir.CodeInvalid, "the resource id does not match the id in the URL or the resource the condition found").At(x.t.typ+".id"))
+			}
+		}
+		x.doc = doc
+	}
+	return nil
+}
+
+// typeIDTail returns "Type/id" when u ends with it.
+func typeIDTail(u, typ string) (string, bool) {
+	parts := strings.Split(strings.TrimSuffix(u, "/"), "/")
+	if len(parts) < 2 || parts[len(parts)-2] != typ {
+		return "", false
+	}
+	return typ + "/" + parts[len(parts)-1], true
+}
+
+// conditionalRef resolves a conditional reference, Type?query (R4
+// 3.1.0.11.2), to the one resource it matches, caching it in refs. ok is
+// false for a value that is not one.
+func (s *Service) conditionalRef(ctx context.Context, v string, refs map[string]string) (string, bool, error) {
+	typ, query, found := strings.Cut(v, "?")
+	if !found || strings.Contains(typ, "/") || strings.Contains(typ, ":") || !resource.Known(typ) {
+		return v, false, nil
+	}
+	q, err := search.ParseCondition(typ, query)
+	if err != nil {
+		return v, false, err
+	}
+	q.Limit = 2
+	matches, err := s.store.Search(ctx, q)
+	switch {
+	case err != nil:
+		return v, false, err
+	case len(matches) == 0:
+		return v, false, fhir.Errorf(fhir.CodeNotFound, "a conditional reference to %s matches nothing", typ)
+	case len(matches) > 1:
+		return v, false, fhir.Errorf(fhir.CodeMultipleMatches, "a conditional reference to %s matches more than one", typ)
+	}
+	refs[v] = matches[0].Ref()
+	return refs[v], true, nil
+}
+
+// plan reads the current version of every resource written, checks the
+// entries' preconditions and renders the versions to write, filling in
+// the results of the write entries.
+func (s *Service) plan(ctx context.Context, tx []*txEntry, results []EntryResult) ([]fhir.Write, error) {
+	var ws []fhir.Write
+	for _, x := range tx {
+		var res EntryResult
+		var r *fhir.Resource
+		var cur *fhir.Resource
+		var err error
+		switch x.t.method {
+		case "POST":
+			if x.matched != nil {
+				results[x.i] = EntryResult{Outcome: Matched, Resource: x.matched}
+				continue
+			}
+			r, err = s.version(x.t.typ, x.doc, x.id, nil, "POST")
+			res.Outcome = Created
+		case "PUT":
+			if cur, err = s.checked(ctx, x); err != nil {
+				return nil, err
+			}
+			if x.e.Request.IfNoneMatch == "*" && cur != nil && !cur.Deleted {
+				return nil, entryErr(x.i, fhir.Errorf(fhir.CodePreconditionFailed, "%s/%s exists and ifNoneMatch is *", x.t.typ, x.id))
+			}
+			unchanged, err := sameContent(x.doc, cur)
+			if err != nil {
+				return nil, entryErr(x.i, err)
+			}
+			if unchanged {
+				results[x.i] = EntryResult{Outcome: Updated, Resource: cur}
+				continue
+			}
+			r, err = s.version(x.t.typ, x.doc, x.id, cur, "PUT")
+			res.Outcome = Updated
+			if cur == nil || cur.Deleted {
+				res.Outcome = Created
+			}
+		case "DELETE":
+			if x.id != "" {
+				if cur, err = s.checked(ctx, x); err != nil {
+					return nil, err
+				}
+			}
+			if cur == nil || cur.Deleted {
+				results[x.i] = EntryResult{Outcome: NoneFound, Resource: cur}
+				continue
+			}
+			r, err = s.version(x.t.typ, nil, x.id, cur, "DELETE")
+			res.Outcome = Deleted
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, entryErr(x.i, err)
+		}
+		res.Resource = r
+		results[x.i] = res
+		ws = append(ws, fhir.Write{R: r, Expect: expectOf(cur), Entry: x.i})
+	}
+	return ws, nil
+}
+
+// checked reads the current version of an entry's resource and applies
+// its ifMatch.
+func (s *Service) checked(ctx context.Context, x *txEntry) (*fhir.Resource, error) {
+	cur, err := s.current(ctx, x.t.typ, x.id)
+	if err != nil {
+		return nil, entryErr(x.i, err)
+	}
+	if m := x.t.ifMatch; m != nil && (cur == nil || cur.VersionID != *m) {
+		return nil, entryErr(x.i, versionMismatch(x.t.typ, x.id, *m))
+	}
+	return cur, nil
+}
