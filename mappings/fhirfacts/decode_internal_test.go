@@ -1,9 +1,12 @@
 package fhirfacts
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -87,3 +90,89 @@ func TestFastDecoderFallsBack(t *testing.T) {
 	require.NoError(t, decode([]byte(`{"resourceType":"Observation","Status":"final"}`), &r))
 	require.Empty(t, r.Status)
 }
+
+// FuzzDecode: whenever the single-pass reader accepts a document,
+// encoding/json must accept it too and fill the same struct.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(`{"resourceType":"Observation","valueQuantity":{"value":1.5e3,"unit":"g/L"}}`))
+	f.Add([]byte(`{"a":"\u00b5\ud83d\ude00","code":{"coding":[{"system":"s","code":"c"}]}}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		var fast resource
+		l := lexer{data: doc}
+		l.resource(&fast)
+		l.end()
+		if l.err != nil {
+			return
+		}
+		if foldedKey(doc) {
+			return // encoding/json matches keys case-insensitively, FHIR does not
+		}
+		var std resource
+		require.NoError(t, json.Unmarshal(doc, &std), "accepted by the reader: %q", doc)
+		require.Equal(t, std, fast, "%q", doc)
+	})
+}
+
+// foldedKey reports whether doc has an object key that equals a key of the
+// decoded structs only when case is ignored.
+func foldedKey(doc []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	type frame struct{ object, wantKey bool }
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		top := len(stack) - 1
+		if top >= 0 && stack[top].object && stack[top].wantKey {
+			if k, ok := tok.(string); ok {
+				stack[top].wantKey = false
+				if lower := strings.ToLower(k); knownKeys[lower] && !knownExact[k] {
+					return true
+				}
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{object: true, wantKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:top]
+		}
+		if top := len(stack) - 1; top >= 0 && stack[top].object {
+			stack[top].wantKey = true
+		}
+	}
+}
+
+var knownKeys, knownExact = func() (map[string]bool, map[string]bool) {
+	lower, exact := map[string]bool{}, map[string]bool{}
+	var walk func(t reflect.Type)
+	seen := map[reflect.Type]bool{}
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if name == "" { // untagged (mappings.Coding, Meta.Tag): FHIR spells it in lower camel case
+				name = strings.ToLower(f.Name[:1]) + f.Name[1:]
+			}
+			lower[strings.ToLower(name)] = true
+			exact[name] = true
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeOf(resource{}))
+	return lower, exact
+}()

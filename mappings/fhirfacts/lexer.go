@@ -119,6 +119,9 @@ func (l *lexer) keyBytes() []byte {
 		case '\\':
 			return []byte(l.rawString())
 		}
+		if l.data[i] < 0x20 {
+			break
+		}
 	}
 	l.fail()
 	return nil
