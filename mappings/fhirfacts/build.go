@@ -40,7 +40,7 @@ func Build(tables *mappings.Tables, patient []byte, records [][]byte, opts Optio
 		return eligibility.Facts{}, errors.New("fhirfacts: nil tables")
 	}
 	var p resource
-	if err := json.Unmarshal(patient, &p); err != nil {
+	if err := decode(patient, &p); err != nil {
 		return eligibility.Facts{}, fmt.Errorf("fhirfacts: patient: %w", err)
 	}
 	if p.ResourceType != "Patient" {
@@ -53,7 +53,7 @@ func Build(tables *mappings.Tables, patient []byte, records [][]byte, opts Optio
 	defer putResources(b.resources)
 	for i, raw := range records {
 		r := &b.resources[i]
-		if err := json.Unmarshal(raw, r); err != nil {
+		if err := decode(raw, r); err != nil {
 			return eligibility.Facts{}, fmt.Errorf("fhirfacts: record %d: %w", i, err)
 		}
 		if r.ResourceType == "" {
@@ -161,9 +161,7 @@ var resourcePool sync.Pool
 
 func getResources(n int) []resource {
 	if p, ok := resourcePool.Get().(*[]resource); ok && cap(*p) >= n {
-		rs := (*p)[:n]
-		clear(rs) // encoding/json merges into what it finds: start from zero
-		return rs
+		return (*p)[:n] // cleared by putResources
 	}
 	return make([]resource, n)
 }
@@ -172,5 +170,8 @@ func putResources(rs []resource) {
 	if cap(rs) > 1<<14 {
 		return // do not keep a huge patient's buffer forever
 	}
+	// Decoding merges into what it finds, and the resources alias the
+	// caller's JSON: clear them before they wait in the pool.
+	clear(rs[:cap(rs)])
 	resourcePool.Put(&rs)
 }

@@ -6,9 +6,12 @@
 // units with exact arithmetic, and the records domain.md §1 says to ignore
 // already dropped.
 //
-// It decodes with encoding/json into small private structs that hold only
-// the elements it reads, never the google/fhir protos: evaluating one
-// patient with 500 resources must stay well under 5 ms (issue 6).
+// It decodes into small private structs that hold only the elements it
+// reads, never the google/fhir protos: evaluating one patient with 500
+// resources must stay well under 5 ms (issue 6). A single-pass reader
+// (lexer.go, decode.go) fills them; encoding/json, which scans every
+// document twice, fills the same structs only when that reader gives up,
+// and words the error.
 //
 // Decisions (each documented where it is made):
 //

@@ -113,9 +113,8 @@ func TestIgnoredAndKept(t *testing.T) {
 	require.Equal(t, "preliminary", glu.Status)
 	bad := find(cn, "Observation/hb-badunit", "hemoglobin")
 	require.NotNil(t, bad)
-	require.Nil(t, bad.Value.Value, "an unknown unit is never guessed")
-	require.Contains(t, bad.Problem, "克/分升")
-	require.Equal(t, "9 克/分升", bad.Value.Received)
+	require.Nil(t, bad.Value, "an unknown unit is never guessed")
+	require.Contains(t, bad.Problem, `"9 克/分升"`, "the problem keeps what was sent")
 }
 
 func TestClinical(t *testing.T) {
@@ -171,4 +170,23 @@ func TestDates(t *testing.T) {
 	require.Equal(t, eligibility.PrecisionMonth, f.Patient.BirthDate.Precision)
 	require.Equal(t, eligibility.PrecisionTime, f.Consents[0].Date.Precision)
 	require.Equal(t, 1, f.Consents[0].Date.Time.Day(), "the site's calendar day, not UTC's")
+}
+
+// TestBuildConcurrent runs Build from several goroutines on shared tables
+// (the caches and the resource pool must be safe; run with -race).
+func TestBuildConcurrent(t *testing.T) {
+	tables := siteTables(t)
+	patient, records := load(t, "clinical")
+	want, err := fhirfacts.Build(tables, patient, records, fhirfacts.Options{})
+	require.NoError(t, err)
+	done := make(chan eligibility.Facts)
+	for range 4 {
+		go func() {
+			f, _ := fhirfacts.Build(tables, patient, records, fhirfacts.Options{})
+			done <- f
+		}()
+	}
+	for range 4 {
+		require.Equal(t, want, <-done)
+	}
 }

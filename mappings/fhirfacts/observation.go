@@ -1,6 +1,7 @@
 package fhirfacts
 
 import (
+	"fmt"
 	"math/big"
 	"strings"
 
@@ -87,8 +88,8 @@ func (b *builder) reading(r *resource, concept string, v *value, interp []concep
 		q := v.ValueQuantity
 		unit, code = q.Unit, ucumCode(q)
 		o.Value, o.Problem = b.quantity(concept, q.Value.String(), q.Comparator, unit, code)
-		if ordinal[concept] && o.Value == nil {
-			o.Result, o.Problem = ordinalResult(q.Value.String()), ""
+		if ordinal[concept] { // a grade sent as a bare number quantity
+			o.Value, o.Result, o.Problem = nil, ordinalResult(q.Value.String()), ""
 		}
 	case v.ValueCodeableConcept != nil:
 		o.Result, o.Problem = b.coded(concept, v.ValueCodeableConcept)
@@ -106,7 +107,13 @@ func (b *builder) reading(r *resource, concept string, v *value, interp []concep
 			o.Value, o.Problem = b.quantity(concept, v.ValueInteger.String(), "", "", "")
 		}
 	}
-	if o.Value != nil && o.Value.Value != nil {
+	if o.Value != nil && o.Value.Value == nil {
+		// Value is only set when the unit was understood (eligibility.Observation);
+		// the problem keeps what was sent, for the evidence.
+		o.Problem = fmt.Sprintf("%s (received %q)", o.Problem, o.Value.Received)
+		o.Value = nil
+	}
+	if o.Value != nil {
 		o.Low, o.High, o.RangeFromText = b.referenceRange(concept, ranges, unit, code, date)
 	}
 	o.Fasting = concept == "glucose-fasting" || b.fasting(r)

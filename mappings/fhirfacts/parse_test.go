@@ -60,6 +60,7 @@ func TestTextValuesAndRanges(t *testing.T) {
 		{"weak positive", "hcg-urine", `"code":{"text":"尿妊娠试验"},"valueString":"弱阳性"`, "", "", "", "indeterminate"},
 		{"dipstick 3+", "urine-protein-dipstick", `"code":{"text":"尿蛋白"},"valueCodeableConcept":{"text":"+++"}`, "", "", "", "3+"},
 		{"boolean serology", "hiv", `"code":{"text":"抗-HIV"},"valueBoolean":false`, "", "", "", "negative"},
+		{"CTCAE grade as a quantity", "ctcae-grade", `"code":{"coding":[{"system":"https://trialfhir.org/fhir/CodeSystem/trialfhir-observation","code":"ctcae-grade"}]},"valueQuantity":{"value":3}`, "", "", "", "3"},
 		{"ASA integer", "asa-class", `"code":{"coding":[{"system":"https://trialfhir.org/fhir/CodeSystem/trialfhir-observation","code":"asa-class"}]},"valueInteger":3`, "", "", "", "3"},
 	}
 	for _, tc := range cases {

@@ -87,11 +87,8 @@ type refRange struct {
 	High      *quantity `json:"high"`
 	Type      *concept  `json:"type"`
 	AppliesTo []concept `json:"appliesTo"`
-	Age       *struct {
-		Low  *quantity `json:"low"`
-		High *quantity `json:"high"`
-	} `json:"age"`
-	Text string `json:"text"`
+	Age       *ageRange `json:"age"`
+	Text      string    `json:"text"`
 }
 
 type extension struct {
@@ -167,22 +164,16 @@ type resource struct {
 	AbatementDateTime  string    `json:"abatementDateTime"`
 	AbatementPeriod    *period   `json:"abatementPeriod"`
 	RecordedDate       string    `json:"recordedDate"`
-	Stage              []struct {
-		Summary    *concept    `json:"summary"`
-		Type       *concept    `json:"type"`
-		Assessment []reference `json:"assessment"`
-	} `json:"stage"`
+	Stage              []stage   `json:"stage"`
 
 	// MedicationAdministration / Statement / Request, Medication
-	MedicationCodeableConcept *concept   `json:"medicationCodeableConcept"`
-	MedicationReference       *reference `json:"medicationReference"`
-	Form                      *concept   `json:"form"`
-	Ingredient                []struct {
-		ItemCodeableConcept *concept `json:"itemCodeableConcept"`
-	} `json:"ingredient"`
-	AuthoredOn      string      `json:"authoredOn"`
-	ReasonCode      []concept   `json:"reasonCode"`
-	ReasonReference []reference `json:"reasonReference"`
+	MedicationCodeableConcept *concept     `json:"medicationCodeableConcept"`
+	MedicationReference       *reference   `json:"medicationReference"`
+	Form                      *concept     `json:"form"`
+	Ingredient                []ingredient `json:"ingredient"`
+	AuthoredOn                string       `json:"authoredOn"`
+	ReasonCode                []concept    `json:"reasonCode"`
+	ReasonReference           []reference  `json:"reasonReference"`
 
 	// Procedure
 	PerformedDateTime string  `json:"performedDateTime"`
@@ -193,21 +184,42 @@ type resource struct {
 	DateTime string   `json:"dateTime"`
 
 	// AdverseEvent
-	Actuality     string   `json:"actuality"`
-	Event         *concept `json:"event"`
-	Date          string   `json:"date"`
-	Outcome       *concept `json:"outcome"`
-	SuspectEntity []struct {
-		Instance  reference `json:"instance"`
-		Causality []struct {
-			Assessment *concept `json:"assessment"`
-		} `json:"causality"`
-	} `json:"suspectEntity"`
+	Actuality     string    `json:"actuality"`
+	Event         *concept  `json:"event"`
+	Date          string    `json:"date"`
+	Outcome       *concept  `json:"outcome"`
+	SuspectEntity []suspect `json:"suspectEntity"`
 
 	// Specimen
-	Collection *struct {
-		FastingStatusCodeableConcept *concept `json:"fastingStatusCodeableConcept"`
-	} `json:"collection"`
+	Collection *collection `json:"collection"`
+}
+
+type ageRange struct {
+	Low  *quantity `json:"low"`
+	High *quantity `json:"high"`
+}
+
+type stage struct {
+	Summary    *concept    `json:"summary"`
+	Type       *concept    `json:"type"`
+	Assessment []reference `json:"assessment"`
+}
+
+type ingredient struct {
+	ItemCodeableConcept *concept `json:"itemCodeableConcept"`
+}
+
+type suspect struct {
+	Instance  reference   `json:"instance"`
+	Causality []causality `json:"causality"`
+}
+
+type causality struct {
+	Assessment *concept `json:"assessment"`
+}
+
+type collection struct {
+	FastingStatusCodeableConcept *concept `json:"fastingStatusCodeableConcept"`
 }
 
 func (r *resource) ref() string {
