@@ -86,6 +86,13 @@ type Query struct {
 	Limit int
 }
 
+// Reindexed is a new index for one version, for Store.Reindex.
+type Reindexed struct {
+	ID        string
+	VersionID int64
+	Index     Index
+}
+
 // HistoryQuery selects versions for _history. Type and ID narrow the scope:
 // both empty is system history, ID empty is type history.
 type HistoryQuery struct {
@@ -152,6 +159,14 @@ type Store interface {
 	// q.Sort then id as CompareSort defines, each with Sort set to its
 	// SortValues when q.Sort is not empty.
 	Search(ctx context.Context, q Query) ([]Resource, error)
+	// Reindex replaces the search index of current versions without
+	// making new versions: for each entry, if typ/ID is still at
+	// VersionID (and not deleted), its index becomes Index; otherwise the
+	// entry is skipped, since a later version was indexed when it was
+	// written. It returns how many entries were applied. History and
+	// LastUpdated are untouched. Used when a search parameter is added,
+	// changed or removed (see package service).
+	Reindex(ctx context.Context, typ string, entries []Reindexed) (applied int, err error)
 	// Lock takes a named lock shared by every server process using this
 	// store, waiting until it is free or ctx ends (CodeTransient). It makes
 	// check-then-write sequences such as conditional create atomic. The

@@ -44,6 +44,8 @@ func Run(t *testing.T, open Opener) {
 		{"WriteAllConflictWritesNothing", testWriteAllConflict},
 		{"WriteAllRefusesDuplicates", testWriteAllDuplicate},
 		{"WriteAllConcurrent", testWriteAllConcurrent},
+		{"Reindex", testReindex},
+		{"ReindexRacingWrites", testReindexRacingWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

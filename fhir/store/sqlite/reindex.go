@@ -1,0 +1,52 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+// Reindex implements fhir.Store: one transaction on the writer connection
+// checks each entry's current version and replaces its keys, strs and
+// ranges rows. The writer has a single connection, so this transaction and
+// the group commit's run one after the other: a write cannot land between
+// an entry's check and its rewrite.
+func (s *Store) Reindex(ctx context.Context, typ string, entries []fhir.Reindexed) (int, error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	applied := 0
+	for i := range entries {
+		e := &entries[i]
+		var cur int64
+		var deleted bool
+		err := tx.QueryRowContext(ctx, `SELECT vid, deleted FROM resource WHERE type = ? AND id = ?`, typ, e.ID).Scan(&cur, &deleted)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && (cur != e.VersionID || deleted) {
+			continue
+		}
+		if err != nil {
+			return 0, storeErr(err)
+		}
+		for _, del := range []*sql.Stmt{s.ws.deleteKeys, s.ws.deleteStrs, s.ws.deleteRanges} {
+			if _, err = tx.StmtContext(ctx, del).ExecContext(ctx, typ, e.ID); err != nil {
+				return 0, storeErr(err)
+			}
+		}
+		r := &fhir.Resource{Type: typ, ID: e.ID, Index: e.Index}
+		if err := s.insertIndex(ctx, tx, r); err != nil {
+			return 0, storeErr(err)
+		}
+		applied++
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, storeErr(err)
+	}
+	return applied, nil
+}
