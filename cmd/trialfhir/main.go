@@ -83,7 +83,11 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 			log.Error("closing store", "error", err)
 		}
 	}()
-	svc := service.New(store)
+	svc := service.New(store, service.WithLogger(log))
+	// Stored SearchParameters first: every write indexes with them.
+	if err := svc.LoadSearchParameters(ctx); err != nil {
+		return err
+	}
 	if !cfg.noProfiles {
 		// Upserts by fixed id make no new version when nothing changed, so
 		// every start-up may load them.

@@ -19,14 +19,28 @@ import (
 // It is safe for concurrent use.
 type Extractor struct {
 	reg   *searchparam.Registry
+	cache *exprCache
+}
+
+// exprCache holds compiled expressions by source text; extractors of
+// successive registries share it.
+type exprCache struct {
 	mu    sync.RWMutex
 	exprs map[string]*fhirpath.Expr // nil value: the expression does not compile
 }
 
 // NewExtractor returns an extractor for reg.
 func NewExtractor(reg *searchparam.Registry) *Extractor {
-	return &Extractor{reg: reg, exprs: map[string]*fhirpath.Expr{}}
+	return &Extractor{reg: reg, cache: &exprCache{exprs: map[string]*fhirpath.Expr{}}}
 }
+
+// With returns an extractor for reg sharing x's compiled expressions.
+func (x *Extractor) With(reg *searchparam.Registry) *Extractor {
+	return &Extractor{reg: reg, cache: x.cache}
+}
+
+// Registry returns the registry x extracts the parameters of.
+func (x *Extractor) Registry() *searchparam.Registry { return x.reg }
 
 var (
 	defaultOnce      sync.Once
@@ -57,6 +71,11 @@ func (x *Extractor) Extract(body []byte) (fhir.Index, error) {
 		if skipped[d.Code] || d.Expression == "" {
 			continue
 		}
+		if d.ID != "" {
+			// A stored parameter marks every resource indexed with it, so
+			// a reindex can find those that are not (see MarkerKey).
+			b.key(MarkerKey(d))
+		}
 		if d.Type == searchparam.Composite {
 			x.composite(b, res, d)
 			continue
@@ -74,9 +93,10 @@ func (x *Extractor) Extract(body []byte) (fhir.Index, error) {
 }
 
 func (x *Extractor) expr(src string) *fhirpath.Expr {
-	x.mu.RLock()
-	e, ok := x.exprs[src]
-	x.mu.RUnlock()
+	c := x.cache
+	c.mu.RLock()
+	e, ok := c.exprs[src]
+	c.mu.RUnlock()
 	if ok {
 		return e
 	}
@@ -84,9 +104,9 @@ func (x *Extractor) expr(src string) *fhirpath.Expr {
 	if err != nil {
 		e = nil // an expression outside the supported subset indexes nothing
 	}
-	x.mu.Lock()
-	x.exprs[src] = e
-	x.mu.Unlock()
+	c.mu.Lock()
+	c.exprs[src] = e
+	c.mu.Unlock()
 	return e
 }
 

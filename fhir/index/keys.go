@@ -1,5 +1,7 @@
 package index
 
+import "github.com/trialfhir/trialfhir/fhir/searchparam"
+
 // The key and parameter spellings below are private to this package; both
 // extraction and the search parser build them through these functions.
 
@@ -54,3 +56,9 @@ func CompositeParam(param, firstKey string) string { return param + sep + firstK
 func CompositeTokenKey(param, firstKey, secondKey string) string {
 	return CompositeParam(param, firstKey) + sep + secondKey
 }
+
+// MarkerKey is held by every resource of a stored parameter's base types
+// indexed while d was in force, whether or not its expression yields a
+// value: a search for resources without it finds what a reindex must
+// still visit, after a crash too. A changed definition has a new marker.
+func MarkerKey(d *searchparam.Definition) string { return "k" + sep + d.Code + sep + d.Fingerprint() }

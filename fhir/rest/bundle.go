@@ -180,7 +180,7 @@ func (a *api) search(c echo.Context) error {
 		}
 		params, after = st.Query, st.Cursor
 	}
-	req, err := search.Parse(c.Param("type"), params, preferOf(c).lenient)
+	req, err := search.ParseIn(a.svc.Registry(), c.Param("type"), params, preferOf(c).lenient)
 	if err != nil {
 		return err
 	}

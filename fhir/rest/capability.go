@@ -6,6 +6,7 @@ import (
 
 	"github.com/trialfhir/trialfhir/fhir/resource"
 	"github.com/trialfhir/trialfhir/fhir/search"
+	"github.com/trialfhir/trialfhir/fhir/searchparam"
 )
 
 // Version is the server's software version, reported in the
@@ -43,9 +44,9 @@ type capResource struct {
 }
 
 // capabilityStatement describes what the routes table and the search
-// registry really support, for every resource type google/fhir knows
+// registry in force really support, for every resource type google/fhir knows
 // (R4 3.1.0.14).
-func capabilityStatement(routes []route) []byte {
+func capabilityStatement(routes []route, reg *searchparam.Registry) []byte {
 	var typeLevel, systemLevel []code
 	seen := map[string]bool{}
 	hasValidate := false
@@ -68,7 +69,7 @@ func capabilityStatement(routes []route) []byte {
 		cr := capResource{Type: t, Interaction: typeLevel, Versioning: "versioned-update", ReadHistory: true,
 			UpdateCreate: true, ConditionalCreate: true, ConditionalRead: "full-support", ConditionalUpdate: true,
 			ConditionalDelete: "single"}
-		for _, p := range search.Params(t) {
+		for _, p := range search.ParamsIn(reg, t) {
 			cr.SearchParam = append(cr.SearchParam, capSearchParam{Name: p.Name, Definition: p.Definition, Type: p.Type, Documentation: p.Documentation})
 		}
 		if hasValidate {

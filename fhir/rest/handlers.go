@@ -11,7 +11,7 @@ import (
 )
 
 func (a *api) metadata(c echo.Context) error {
-	return writeRaw(c, http.StatusOK, a.caps)
+	return writeRaw(c, http.StatusOK, a.capabilities())
 }
 
 func (a *api) create(c echo.Context) error {

@@ -41,7 +41,8 @@ type api struct {
 	maxBody        int64
 	maxEntries     int
 	maxBundleBytes int64
-	caps           []byte
+	caps           capsCache
+	ops            []Operation
 	pages          *pager
 }
 
@@ -63,7 +64,7 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	if a.maxBundleBytes <= 0 {
 		a.maxBundleBytes = DefaultMaxBundleBytes
 	}
-	a.caps = withOperations(capabilityStatement(routes), opts.Operations)
+	a.ops, a.caps.routes = opts.Operations, routes
 	var err error
 	if a.pages, err = newPager(opts.PageKey); err != nil {
 		return nil, fmt.Errorf("page key: %w", err)
@@ -111,6 +112,7 @@ var routes = []route{
 	{http.MethodPut, "/:type", "update", "type", func(a *api) echo.HandlerFunc { return a.conditionalUpdate }},
 	{http.MethodDelete, "/:type", "delete", "type", func(a *api) echo.HandlerFunc { return a.conditionalDelete }},
 	{http.MethodGet, "/:type/_history", "history-type", "type", func(a *api) echo.HandlerFunc { return a.typeHistory }},
+	{http.MethodGet, "/SearchParameter/:id/$reindex", "", "instance", func(a *api) echo.HandlerFunc { return a.reindexStatus }},
 	{http.MethodPost, "/:type/$validate", "", "type", func(a *api) echo.HandlerFunc { return a.validate }},
 	{http.MethodPost, "/:type/:id/$validate", "", "instance", func(a *api) echo.HandlerFunc { return a.validate }},
 	{http.MethodGet, "/:type/:id", "read", "instance", func(a *api) echo.HandlerFunc { return a.read }},

@@ -43,6 +43,9 @@ func (p *parser) chain(r *Request, typ, name, value string, depth int) error {
 	if !ok || d.Type != searchparam.Reference {
 		return fhir.Errorf(fhir.CodeInvalid, "%s is not a reference parameter of %s and cannot be chained", param, typ).At(name)
 	}
+	if d.Pending {
+		return beingIndexed(name)
+	}
 	targets := d.Target
 	if targetType != "" {
 		if !allowed(d.Target, targetType) || !resource.Known(targetType) {
@@ -86,6 +89,9 @@ func (p *parser) has(r *Request, typ, name, value string, depth int) error {
 	if !ok || d.Type != searchparam.Reference || !allowed(d.Target, typ) {
 		return fhir.Errorf(fhir.CodeInvalid, "%s.%s is not a reference to %s", inType, refParam, typ).At(name)
 	}
+	if d.Pending {
+		return beingIndexed(name)
+	}
 	inner, err := p.parseDepth(inType, url.Values{rest: {value}}, false, depth+1)
 	if err != nil {
 		return err
@@ -117,6 +123,9 @@ func (p *parser) include(r *Request, typ, name, value string) error {
 		d, ok := p.reg.Lookup(inc.SourceType, inc.Param)
 		if !ok || d.Type != searchparam.Reference {
 			return fhir.Errorf(fhir.CodeInvalid, "%s: %s is not a reference parameter of %s", base, inc.Param, inc.SourceType).At(name)
+		}
+		if d.Pending && inc.Reverse {
+			return beingIndexed(name) // _revinclude searches the index; _include reads the bodies
 		}
 	}
 	if !inc.Reverse && !inc.Iterate && inc.SourceType != typ {

@@ -62,7 +62,14 @@ var result = map[string]bool{
 // registry. With lenient false an unknown or unsupported parameter is an
 // error naming it; with lenient true it is dropped and listed in Ignored.
 func Parse(typ string, params url.Values, lenient bool) (*Request, error) {
-	return (&parser{reg: searchparam.Default(), now: time.Now()}).parseDepth(typ, params, lenient, 0)
+	return ParseIn(searchparam.Default(), typ, params, lenient)
+}
+
+// ParseIn is Parse against registry reg (a server's, with its stored
+// SearchParameters). A parameter still being indexed (Pending) is an
+// error, lenient or not.
+func ParseIn(reg *searchparam.Registry, typ string, params url.Values, lenient bool) (*Request, error) {
+	return (&parser{reg: reg, now: time.Now()}).parseDepth(typ, params, lenient, 0)
 }
 
 type parser struct {
@@ -135,12 +142,23 @@ func (p *parser) add(r *Request, typ, name, value string, depth int) error {
 		return fhir.Errorf(fhir.CodeNotSupported, "unknown or unsupported search parameter %q for %s", name, typ).
 			At(name).WithStatus(400)
 	}
+	if d.Pending {
+		return beingIndexed(name)
+	}
 	pred, err := p.pred(d, modifier, value)
 	if err != nil {
 		return err
 	}
 	r.Query.Preds = append(r.Query.Preds, pred)
 	return nil
+}
+
+// beingIndexed is the error for a stored parameter whose reindex has not
+// finished: its index would miss resources stored before it, and a search
+// that silently misses them is wrong, not lenient.
+func beingIndexed(name string) error {
+	return fhir.Errorf(fhir.CodeTransient, "search parameter %q is being indexed; try again when its reindex has finished", name).
+		At(name).WithStatus(400)
 }
 
 // skippedParams are defined by the spec but not indexed (see index.Extract).
@@ -294,6 +312,11 @@ func intersect(a, b []string) []string {
 // an empty one) and is always strict: dropping an unknown filter would widen
 // the match and update or delete the wrong resource.
 func ParseCondition(typ, condition string) (fhir.Query, error) {
+	return ParseConditionIn(searchparam.Default(), typ, condition)
+}
+
+// ParseConditionIn is ParseCondition against registry reg.
+func ParseConditionIn(reg *searchparam.Registry, typ, condition string) (fhir.Query, error) {
 	if i := strings.IndexByte(condition, '?'); i >= 0 {
 		if prefix := condition[:i]; prefix != typ && prefix != "" {
 			return fhir.Query{}, fhir.Errorf(fhir.CodeInvalid, "condition is for %s, not %s", prefix, typ)
@@ -309,7 +332,7 @@ func ParseCondition(typ, condition string) (fhir.Query, error) {
 			delete(params, name)
 		}
 	}
-	req, err := Parse(typ, params, false)
+	req, err := ParseIn(reg, typ, params, false)
 	if err != nil {
 		return fhir.Query{}, err
 	}
@@ -353,12 +376,17 @@ type Param struct {
 	Name, Type, Definition, Documentation string
 }
 
-// Params lists the search parameters supported on typ.
-func Params(typ string) []Param {
+// Params lists the search parameters supported on typ by the default
+// registry.
+func Params(typ string) []Param { return ParamsIn(searchparam.Default(), typ) }
+
+// ParamsIn lists the search parameters supported on typ by reg; stored
+// ones still being indexed are left out until they can be searched.
+func ParamsIn(reg *searchparam.Registry, typ string) []Param {
 	ps := []Param{{Name: "_id", Type: "token", Definition: "http://hl7.org/fhir/SearchParameter/Resource-id",
 		Documentation: "logical id of the resource"}}
-	for _, d := range searchparam.Default().For(typ) {
-		if d.Code == "_id" || skippedParams[d.Code] || d.Type == searchparam.Special || d.Expression == "" {
+	for _, d := range reg.For(typ) {
+		if d.Code == "_id" || skippedParams[d.Code] || d.Type == searchparam.Special || d.Expression == "" || d.Pending {
 			continue
 		}
 		ps = append(ps, Param{Name: d.Code, Type: string(d.Type), Definition: d.URL})

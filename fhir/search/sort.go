@@ -59,6 +59,9 @@ func (p *parser) sortKey(typ, name string) (fhir.SortKey, error) {
 		return fhir.SortKey{}, fhir.Errorf(fhir.CodeNotSupported, "unknown search parameter %q in _sort for %s", name, typ).
 			At("_sort").WithStatus(400)
 	}
+	if d.Pending {
+		return fhir.SortKey{}, beingIndexed(name)
+	}
 	switch d.Type {
 	case searchparam.String:
 		return fhir.SortKey{Param: d.Code, Kind: fhir.SortString}, nil

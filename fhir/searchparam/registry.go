@@ -1,10 +1,13 @@
 package searchparam
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -39,13 +42,36 @@ type Definition struct {
 	Expression string      `json:"expression,omitempty"`
 	Target     []string    `json:"target,omitempty"`
 	Component  []Component `json:"component,omitempty"`
+	// ID is the id of the stored SearchParameter resource a definition
+	// came from; empty for the specification's own.
+	ID string `json:"-"`
+	// Pending marks a stored definition whose index is still being built
+	// (see package service): extraction indexes it, search refuses it.
+	Pending bool `json:"-"`
+}
+
+// Fingerprint identifies what a definition indexes: its code, type,
+// expression, targets and components. Two definitions with the same
+// fingerprint give the same index entries.
+func (d *Definition) Fingerprint() string {
+	h := sha256.New()
+	for _, part := range []string{d.Code, string(d.Type), d.Expression, strings.Join(d.Target, ",")} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	for _, c := range d.Component {
+		h.Write([]byte(c.Definition + "\x00" + c.Expression + "\x00"))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:9])
 }
 
 //go:embed r4.json
 var r4JSON []byte
 
 // Registry maps resource types and codes to definitions. It is safe for
-// concurrent use; Add makes a definition visible to later lookups.
+// concurrent use. A server does not change a registry it has shared: With
+// returns a changed copy, which the server swaps in (copy-on-write), so a
+// search or an extraction sees one consistent set of parameters.
 type Registry struct {
 	mu     sync.RWMutex
 	byBase map[string]map[string]*Definition // base type -> code -> definition
@@ -83,7 +109,8 @@ func Default() *Registry {
 }
 
 // Add registers d for each of its base types, replacing a definition with
-// the same code on the same base.
+// the same code on the same base. It changes r in place: use it while
+// building a registry, and With on one already in use.
 func (r *Registry) Add(d Definition) error {
 	if d.Code == "" || len(d.Base) == 0 || d.Type == "" {
 		return fmt.Errorf("search parameter needs code, base and type")
@@ -104,6 +131,49 @@ func (r *Registry) add(d *Definition) {
 	if d.URL != "" {
 		r.byURL[d.URL] = d
 	}
+}
+
+// With returns a copy of r holding defs too, each replacing a definition
+// with the same code on the same base; r is unchanged.
+func (r *Registry) With(defs ...Definition) (*Registry, error) {
+	r.mu.RLock()
+	c := &Registry{byBase: make(map[string]map[string]*Definition, len(r.byBase)), byURL: make(map[string]*Definition, len(r.byURL))}
+	for b, m := range r.byBase {
+		cm := make(map[string]*Definition, len(m))
+		for code, d := range m {
+			cm[code] = d
+		}
+		c.byBase[b] = cm
+	}
+	for u, d := range r.byURL {
+		c.byURL[u] = d
+	}
+	r.mu.RUnlock()
+	for _, d := range defs {
+		if err := c.Add(d); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Stored returns the definitions that came from stored SearchParameter
+// resources (ID set), sorted by ID.
+func (r *Registry) Stored() []*Definition {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	seen := map[*Definition]bool{}
+	var out []*Definition
+	for _, m := range r.byBase {
+		for _, d := range m {
+			if d.ID != "" && !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 // Lookup returns the parameter code on resource type typ, including those

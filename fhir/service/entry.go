@@ -166,7 +166,7 @@ func (s *Service) get(ctx context.Context, t *target, req EntryRequest) EntryRes
 		}
 		// Lenient, as the official batch examples expect: a parameter this
 		// server does not know (such as _list) is ignored, not an error.
-		sreq, err := search.Parse(t.typ, params, true)
+		sreq, err := search.ParseIn(s.Registry(), t.typ, params, true)
 		if err != nil {
 			return EntryResult{Err: err}
 		}

@@ -91,7 +91,7 @@ func (s *Service) Resolve(ctx context.Context, req *search.Request) (fhir.Query,
 			}
 			ids := map[string]bool{}
 			for _, r := range found {
-				refs, err := index.Default().References(r.Body, j.Param)
+				refs, err := s.extractor().References(r.Body, j.Param)
 				if err != nil {
 					return q, fhir.AsError(err)
 				}
@@ -186,7 +186,7 @@ func (s *Service) include(ctx context.Context, inc search.Include, from []fhir.R
 		if r.Type != inc.SourceType {
 			continue
 		}
-		refs, err := index.Default().References(r.Body, inc.Param)
+		refs, err := s.extractor().References(r.Body, inc.Param)
 		if err != nil {
 			return nil, fhir.AsError(err)
 		}

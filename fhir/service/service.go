@@ -2,6 +2,9 @@ package service
 
 import (
 	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,6 +12,7 @@ import (
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/index"
 	"github.com/trialfhir/trialfhir/fhir/resource"
+	"github.com/trialfhir/trialfhir/fhir/searchparam"
 )
 
 // MaxWriteAttempts bounds the compare-and-set retries of one unconditioned
@@ -44,6 +48,13 @@ type Service struct {
 	newID func() string
 	// onWrite hear of every version written (OnWrite, Observe).
 	onWrite []func(ctx context.Context, written []fhir.Resource)
+	log     *slog.Logger
+	// params is the search parameter registry in force (see put for swap,
+	// paramsync.go for paramMu, which serialises its changes).
+	params  atomic.Pointer[paramState]
+	swap    sync.RWMutex
+	paramMu sync.Mutex
+	jobs    jobQueue
 }
 
 // Option configures a Service.
@@ -51,6 +62,10 @@ type Option func(*Service)
 
 // WithClock injects the time source (tests).
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithLogger sets the logger of background work (reindexing); the
+// default discards.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // WithIDs injects the id generator (tests).
 func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
@@ -91,18 +106,17 @@ func (s *Service) notify(ctx context.Context, ws []fhir.Write) {
 	}
 }
 
-// writeOne is store.Write followed by the OnWrite hooks.
+// writeOne is store.Write with its index, followed by the OnWrite hooks
+// (see put).
 func (s *Service) writeOne(ctx context.Context, r *fhir.Resource, expect int64) error {
-	if err := s.store.Write(ctx, r, expect); err != nil {
-		return err
-	}
-	s.notify(ctx, []fhir.Write{{R: r, Expect: expect}})
-	return nil
+	return s.put(ctx, []fhir.Write{{R: r, Expect: expect}}, false)
 }
 
-// New returns a Service over store.
+// New returns a Service over store, searching with the specification's
+// search parameters until LoadSearchParameters adds the stored ones.
 func New(store fhir.Store, opts ...Option) *Service {
-	s := &Service{store: store, now: time.Now, newID: newID}
+	s := &Service{store: store, now: time.Now, newID: newID, log: slog.New(slog.DiscardHandler)}
+	s.params.Store(&paramState{reg: searchparam.Default(), x: index.Default()})
 	for _, o := range opts {
 		o(s)
 	}
@@ -149,7 +163,9 @@ func (s *Service) Validate(typ string, body []byte) error {
 }
 
 // version renders doc as the version of typ/id that follows prev (nil for a
-// first version); a nil doc is a delete tombstone.
+// first version); a nil doc is a delete tombstone. The index is extracted
+// when the version is stored (put). A SearchParameter is checked here, so
+// that one this server cannot index is refused before it is stored.
 func (s *Service) version(typ string, doc *resource.Doc, id string, prev *fhir.Resource, method string) (*fhir.Resource, error) {
 	vid := int64(1)
 	lu := s.now().UTC().Truncate(time.Millisecond)
@@ -171,11 +187,12 @@ func (s *Service) version(typ string, doc *resource.Doc, id string, prev *fhir.R
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Extract(body)
-	if err != nil {
-		return nil, fhir.AsError(err)
+	if typ == searchParameter {
+		if _, err := s.checkParam(id, body); err != nil {
+			return nil, err
+		}
 	}
-	r.Body, r.Index = body, ix
+	r.Body = body
 	return r, nil
 }
 

@@ -102,9 +102,8 @@ func (s *Service) Transaction(ctx context.Context, entries []Entry) ([]EntryResu
 		if err != nil {
 			return nil, err
 		}
-		err = s.store.WriteAll(ctx, ws)
+		err = s.writeAll(ctx, ws)
 		if err == nil {
-			s.notify(ctx, ws)
 			break
 		}
 		if fhir.ErrorCode(err) != fhir.CodeConflict || attempt+1 >= MaxTransactionAttempts || pinned(ordered) {

@@ -31,7 +31,7 @@ func (s *Service) Create(ctx context.Context, typ string, body []byte, ifNoneExi
 	if ifNoneExist == "" {
 		return create()
 	}
-	q, err := search.ParseCondition(typ, ifNoneExist)
+	q, err := search.ParseConditionIn(s.Registry(), typ, ifNoneExist)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (s *Service) ConditionalUpdate(ctx context.Context, typ, condition string, 
 	if err != nil {
 		return nil, err
 	}
-	q, err := search.ParseCondition(typ, condition)
+	q, err := search.ParseConditionIn(s.Registry(), typ, condition)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (s *Service) ConditionalDelete(ctx context.Context, typ, condition string) 
 	if err := checkType(typ); err != nil {
 		return nil, err
 	}
-	q, err := search.ParseCondition(typ, condition)
+	q, err := search.ParseConditionIn(s.Registry(), typ, condition)
 	if err != nil {
 		return nil, err
 	}
