@@ -10,8 +10,12 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/searchparam"
 )
 
-// ReindexPage is how many resources one store.Reindex call rewrites.
+// ReindexPage is how many resources one store.Reindex call rewrites,
+// unless WithReindexPage says otherwise.
 const ReindexPage = 200
+
+// WithReindexPage sets how many resources one store.Reindex call rewrites.
+func WithReindexPage(n int) Option { return func(s *Service) { s.reindexPage = max(n, 1) } }
 
 // maxReindexPasses bounds the passes over one type: the first rewrites
 // what lacks the parameter's marker, the second normally finds nothing
@@ -197,7 +201,7 @@ var errSuperseded = fhir.Errorf(fhir.CodeConflict, "superseded by a later change
 func (s *Service) reindexPass(ctx context.Context, j *reindexJob, typ string) (int, error) {
 	found, after := 0, ""
 	for {
-		page, err := s.store.Search(ctx, fhir.Query{Type: typ, Preds: []fhir.Pred{j.stale(typ)}, After: after, Limit: ReindexPage})
+		page, err := s.store.Search(ctx, fhir.Query{Type: typ, Preds: []fhir.Pred{j.stale(typ)}, After: after, Limit: s.reindexPage})
 		if err != nil || len(page) == 0 {
 			return found, err
 		}

@@ -55,6 +55,8 @@ type Service struct {
 	swap    sync.RWMutex
 	paramMu sync.Mutex
 	jobs    jobQueue
+	// reindexPage is the batch size of reindexing (WithReindexPage).
+	reindexPage int
 }
 
 // Option configures a Service.
@@ -115,7 +117,7 @@ func (s *Service) writeOne(ctx context.Context, r *fhir.Resource, expect int64) 
 // New returns a Service over store, searching with the specification's
 // search parameters until LoadSearchParameters adds the stored ones.
 func New(store fhir.Store, opts ...Option) *Service {
-	s := &Service{store: store, now: time.Now, newID: newID, log: slog.New(slog.DiscardHandler)}
+	s := &Service{store: store, now: time.Now, newID: newID, log: slog.New(slog.DiscardHandler), reindexPage: ReindexPage}
 	s.params.Store(&paramState{reg: searchparam.Default(), x: index.Default()})
 	for _, o := range opts {
 		o(s)
