@@ -1,12 +1,14 @@
 package index_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/trialfhir/trialfhir/fhir/index"
+	"github.com/trialfhir/trialfhir/fhir/searchparam"
 )
 
 func TestTokenSearchFindsStoredKeys(t *testing.T) {
@@ -72,4 +74,30 @@ func contains(keys []string, k string) bool {
 		}
 	}
 	return false
+}
+
+func TestMarkerKey(t *testing.T) {
+	reg, err := searchparam.Default().With(searchparam.Definition{ID: "sp", URL: "http://example.org/sp/nick", Code: "nick",
+		Base: []string{"Patient"}, Type: searchparam.String, Expression: "Patient.name.given"})
+	require.NoError(t, err)
+	d, _ := reg.Lookup("Patient", "nick")
+	x := index.Default().With(reg)
+	cases := []struct {
+		name, body string
+		nick       bool
+	}{
+		{"with a value", `{"resourceType":"Patient","name":[{"given":["Bo"]}]}`, true},
+		{"without one, still marked", `{"resourceType":"Patient"}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ix, err := x.Extract([]byte(tc.body))
+			require.NoError(t, err)
+			require.Contains(t, ix.Keys, index.MarkerKey(d))
+			require.Equal(t, tc.nick, slices.Contains(ix.Keys, index.PresenceKey("nick")))
+			plain, err := index.Extract([]byte(tc.body))
+			require.NoError(t, err)
+			require.NotContains(t, plain.Keys, index.MarkerKey(d), "the default registry has no stored parameters")
+		})
+	}
 }

@@ -50,3 +50,31 @@ func TestAdd(t *testing.T) {
 	require.False(t, ok, "registries are independent")
 	require.Error(t, r.Add(searchparam.Definition{Code: "x"}))
 }
+
+func TestWith(t *testing.T) {
+	base := searchparam.Default()
+	d, status, err := searchparam.FromResource("sp1", []byte(`{"resourceType":"SearchParameter","url":"http://example.org/sp/arm",
+		"status":"active","code":"arm","base":["ResearchSubject"],"type":"token","expression":"ResearchSubject.assignedArm"}`))
+	require.NoError(t, err)
+	require.Equal(t, "active", status)
+	require.Equal(t, "sp1", d.ID)
+	r, err := base.With(d)
+	require.NoError(t, err)
+	got, ok := r.Lookup("ResearchSubject", "arm")
+	require.True(t, ok)
+	require.Equal(t, "sp1", got.ID)
+	_, ok = base.Lookup("ResearchSubject", "arm")
+	require.False(t, ok, "With leaves the original unchanged")
+	require.Len(t, r.Stored(), 1)
+	require.Empty(t, base.Stored())
+
+	changed := d
+	changed.Expression = "ResearchSubject.actualArm"
+	renamed := d
+	renamed.URL = "http://example.org/sp/arm2"
+	require.NotEqual(t, d.Fingerprint(), changed.Fingerprint(), "a new expression indexes differently")
+	require.Equal(t, d.Fingerprint(), renamed.Fingerprint(), "the url does not change the index")
+
+	_, _, err = searchparam.FromResource("x", []byte(`{"resourceType":"Patient"}`))
+	require.Error(t, err)
+}
