@@ -15,6 +15,13 @@ const maxRune = "\U0010FFFF"
 // its kind of entry, joined by UNION for the OR of matches. p.Not is left to
 // the caller.
 func predSQL(typ string, p fhir.Pred) (string, []any) {
+	return predSQLJoined(typ, p, " UNION ")
+}
+
+// predSQLJoined is predSQL with its subqueries joined by union (" UNION ",
+// or " UNION ALL " where duplicates do not matter and sorting them away
+// would cost more than the answer).
+func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 	var subs []string
 	var args []any
 	var keys []any
@@ -50,7 +57,7 @@ func predSQL(typ string, p fhir.Pred) (string, []any) {
 	if len(subs) == 0 {
 		subs = []string{`SELECT NULL AS id WHERE 0`} // no match can hold
 	}
-	return strings.Join(subs, " UNION "), args
+	return strings.Join(subs, union), args
 }
 
 // sqlOp keeps only the four comparison operators; anything else never

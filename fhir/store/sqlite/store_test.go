@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,23 @@ func TestContract(t *testing.T) {
 		require.NoError(t, err)
 		return s
 	})
+}
+
+// TestContractPlans runs the contract with every predicate broad (0: the
+// walks) and with none broad (the plans driven by one predicate), so that
+// each plan gives the same answers.
+func TestContractPlans(t *testing.T) {
+	for _, budget := range []int{0, 1 << 30} {
+		restore := sqlite.SetEstimateCap(budget)
+		t.Run(fmt.Sprint(budget), func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T) fhir.Store {
+				s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+				require.NoError(t, err)
+				return s
+			})
+		})
+		restore()
+	}
 }
 
 func TestDirectoryIsExclusive(t *testing.T) {
