@@ -36,18 +36,9 @@ func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 			subs = append(subs, `SELECT id FROM strs WHERE type = ? AND param = ? AND instr(value, ?) > 0`)
 			args = append(args, typ, m.Param, m.Text)
 		case fhir.MatchRange:
-			var b strings.Builder
-			b.WriteString(`SELECT id FROM ranges WHERE type = ? AND param = ?`)
-			args = append(args, typ, m.Param)
-			for _, bound := range m.Bounds {
-				col := "lo"
-				if bound.Hi {
-					col = "hi"
-				}
-				b.WriteString(" AND " + col + " " + sqlOp(bound.Op) + " ?")
-				args = append(args, bound.V)
-			}
-			subs = append(subs, b.String())
+			cond, condArgs := boundsSQL("", m.Bounds)
+			subs = append(subs, `SELECT id FROM ranges WHERE type = ? AND param = ?`+cond)
+			args = append(append(args, typ, m.Param), condArgs...)
 		}
 	}
 	if len(keys) > 0 {
@@ -58,6 +49,22 @@ func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 		subs = []string{`SELECT NULL AS id WHERE 0`} // no match can hold
 	}
 	return strings.Join(subs, union), args
+}
+
+// boundsSQL is " AND lo >= ? AND hi < ? ..." for the bounds of a range
+// match, on the columns of alias ("" or "e.").
+func boundsSQL(alias string, bounds []fhir.Bound) (string, []any) {
+	var b strings.Builder
+	var args []any
+	for _, bound := range bounds {
+		col := "lo"
+		if bound.Hi {
+			col = "hi"
+		}
+		b.WriteString(" AND " + alias + col + " " + sqlOp(bound.Op) + " ?")
+		args = append(args, bound.V)
+	}
+	return b.String(), args
 }
 
 // sqlOp keeps only the four comparison operators; anything else never

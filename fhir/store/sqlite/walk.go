@@ -92,18 +92,9 @@ func predExists(typ string, p fhir.Pred, row string) (string, []any) {
 			ors = append(ors, found(`strs e WHERE e.type = ? AND e.id = `+row+` AND +e.param = ? AND instr(e.value, ?) > 0`))
 			args = append(args, typ, m.Param, m.Text)
 		case fhir.MatchRange:
-			var c strings.Builder
-			c.WriteString(`ranges e WHERE e.type = ? AND e.id = ` + row + ` AND +e.param = ?`)
-			args = append(args, typ, m.Param)
-			for _, bound := range m.Bounds {
-				col := "lo"
-				if bound.Hi {
-					col = "hi"
-				}
-				c.WriteString(" AND e." + col + " " + sqlOp(bound.Op) + " ?")
-				args = append(args, bound.V)
-			}
-			ors = append(ors, found(c.String()))
+			cond, condArgs := boundsSQL("e.", m.Bounds)
+			ors = append(ors, found(`ranges e WHERE e.type = ? AND e.id = `+row+` AND +e.param = ?`+cond))
+			args = append(append(args, typ, m.Param), condArgs...)
 		}
 	}
 	if len(keys) > 0 {
