@@ -43,6 +43,7 @@ type api struct {
 	maxBundleBytes int64
 	caps           []byte
 	pages          *pager
+	jobs           *jobs
 }
 
 // New returns the HTTP handler serving the FHIR API under /fhir. It fails
@@ -64,6 +65,7 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 		a.maxBundleBytes = DefaultMaxBundleBytes
 	}
 	a.caps = withOperations(capabilityStatement(routes), opts.Operations)
+	a.jobs = newJobs()
 	var err error
 	if a.pages, err = newPager(opts.PageKey); err != nil {
 		return nil, fmt.Errorf("page key: %w", err)
@@ -102,6 +104,8 @@ type route struct {
 
 var routes = []route{
 	{http.MethodGet, "/metadata", "", "system", func(a *api) echo.HandlerFunc { return a.metadata }},
+	{http.MethodGet, "/$job/:id", "", "system", func(a *api) echo.HandlerFunc { return a.jobStatus }},
+	{http.MethodDelete, "/$job/:id", "", "system", func(a *api) echo.HandlerFunc { return a.jobCancel }},
 	{http.MethodPost, "", "transaction", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
 	{http.MethodPost, "/", "batch", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
 	{http.MethodGet, "/_history", "history-system", "system", func(a *api) echo.HandlerFunc { return a.systemHistory }},
