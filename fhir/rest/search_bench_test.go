@@ -94,45 +94,10 @@ func BenchmarkSearchCommon(b *testing.B) {
 	}
 }
 
-// loadSynthetic writes the population through transactions of loadBatch
-// PUT entries, the fast path a hospital feed takes.
 func loadSynthetic(b *testing.B, svc *service.Service, patients int) int {
-	const loadBatch = 500
-	var wg sync.WaitGroup
-	work := make(chan []service.Entry, 4)
-	var failed atomic.Value
-	for w := 0; w < 2; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for batch := range work {
-				if _, err := svc.Transaction(context.Background(), batch); err != nil {
-					failed.Store(err)
-				}
-			}
-		}()
-	}
-	count := 0
-	var batch []service.Entry
-	err := synthetic.Generate(1, patients, func(r synthetic.Resource) error {
-		count++
-		batch = append(batch, service.Entry{Resource: r.Body, Request: service.EntryRequest{Method: "PUT", URL: r.Type + "/" + r.ID}})
-		if len(batch) == loadBatch {
-			work <- batch
-			batch = nil
-		}
-		return nil
-	})
-	if len(batch) > 0 {
-		work <- batch
-	}
-	close(work)
-	wg.Wait()
+	n, err := synthetic.Load(context.Background(), svc, 1, patients)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err, _ := failed.Load().(error); err != nil {
-		b.Fatal(err)
-	}
-	return count
+	return n
 }
