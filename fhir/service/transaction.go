@@ -237,8 +237,8 @@ func (s *Service) parseEntries(ctx context.Context, tx []*txEntry) error {
 		}
 	}
 	for _, x := range tx {
-		if x.t.method != "POST" && x.t.method != "PUT" {
-			continue
+		if (x.t.method != "POST" && x.t.method != "PUT") || x.matched != nil {
+			continue // a create whose ifNoneExist matched writes nothing
 		}
 		var condErr error
 		body := rewriteRefs(x.e.Resource, func(v string) (string, bool) {
