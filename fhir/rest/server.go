@@ -98,6 +98,7 @@ var routes = []route{
 	{http.MethodGet, "/metadata", "", "system", func(a *api) echo.HandlerFunc { return a.metadata }},
 	{http.MethodPost, "", "transaction", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
 	{http.MethodPost, "/", "batch", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
+	{http.MethodPost, "/$import", "", "system", func(a *api) echo.HandlerFunc { return a.importNDJSON }},
 	{http.MethodGet, "/_history", "history-system", "system", func(a *api) echo.HandlerFunc { return a.systemHistory }},
 	{http.MethodGet, "/:type", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
 	{http.MethodPost, "/:type/_search", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
