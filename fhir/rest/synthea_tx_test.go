@@ -208,6 +208,9 @@ func TestConcurrentIdenticalTransactions(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			n := 2
 			if st.name == "mongo" {
+				if testing.Short() {
+					t.Skip("skipping: takes minutes on FerretDB")
+				}
 				n = 1
 			}
 			bundles, counts := syntheaBundles(t, n, true)
