@@ -87,8 +87,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	svc := service.New(store)
 	st := &importStats{reasons: map[string]int{}, examples: map[string]string{}}
 	start := time.Now()
-	done := make(chan struct{})
-	go progress(stderr, st, len(files), start, done)
+	done, drawn := make(chan struct{}), make(chan struct{})
+	go func() {
+		progress(stderr, st, len(files), start, done)
+		close(drawn)
+	}()
 	work := make(chan string)
 	var wg sync.WaitGroup
 	for w := 0; w < concurrency; w++ {
@@ -109,6 +112,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	close(work)
 	wg.Wait()
 	close(done)
+	<-drawn
 	summary(stderr, st, time.Since(start))
 	if n := st.failed.Load(); n > 0 {
 		return fmt.Errorf("import: %d failed", n)
