@@ -108,6 +108,7 @@ var routes = []route{
 	{http.MethodDelete, "/$job/:id", "", "system", func(a *api) echo.HandlerFunc { return a.jobCancel }},
 	{http.MethodPost, "", "transaction", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
 	{http.MethodPost, "/", "batch", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
+	{http.MethodPost, "/$import", "", "system", func(a *api) echo.HandlerFunc { return a.importNDJSON }},
 	{http.MethodGet, "/_history", "history-system", "system", func(a *api) echo.HandlerFunc { return a.systemHistory }},
 	{http.MethodGet, "/:type", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
 	{http.MethodPost, "/:type/_search", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
