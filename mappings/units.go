@@ -118,17 +118,25 @@ func (t *Tables) Normalise(concept string, value *big.Rat, unit, ucumCode string
 		sent = strings.TrimSpace(ucumCode)
 	}
 	q := eligibility.Quantity{Received: strings.TrimSpace(formatRat(value) + " " + sent)}
+	var problem string
+	q.Value, q.Unit, problem = t.Convert(concept, value, unit, ucumCode)
+	return q, problem
+}
+
+// Convert is Normalise without the received text, for values that are not
+// evidence themselves (reference range bounds, read for every result): the
+// value in the concept's canonical unit, that unit, or a problem.
+func (t *Tables) Convert(concept string, value *big.Rat, unit, ucumCode string) (*big.Rat, string, string) {
 	ut := t.units[concept]
 	switch {
 	case value == nil:
-		return q, "no value"
+		return nil, "", "no value"
 	case ut == nil:
-		return q, fmt.Sprintf("concept %s has no unit table: a quantity cannot be used", concept)
+		return nil, "", fmt.Sprintf("concept %s has no unit table: a quantity cannot be used", concept)
 	}
-	q.Unit = ut.canonical
 	v, u, problem := logValue(value, unit, ucumCode)
 	if problem != "" {
-		return q, problem
+		return nil, ut.canonical, problem
 	}
 	// Every conversion here is a multiplication by a positive factor, so
 	// the factor of (concept, unit, code) is computed once and cached.
@@ -148,10 +156,9 @@ func (t *Tables) Normalise(concept string, value *big.Rat, unit, ucumCode string
 	}
 	c := f.(conversion)
 	if c.problem != "" {
-		return q, c.problem
+		return nil, ut.canonical, c.problem
 	}
-	q.Value = new(big.Rat).Mul(v, c.factor)
-	return q, ""
+	return new(big.Rat).Mul(v, c.factor), ut.canonical, ""
 }
 
 // conversion is the cached factor (or problem) of one received unit.

@@ -114,3 +114,26 @@ func TestStudy(t *testing.T) {
 		find(t, typ, id)
 	}
 }
+
+// TestMappingCodesInObservationCodeSystem: every trialfhir-observation code
+// the mapping tables read (mappings/data/labs.tsv) is defined in the
+// CodeSystem, so a site can send what the rules understand.
+func TestMappingCodesInObservationCodeSystem(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "mappings", "data", "labs.tsv"))
+	require.NoError(t, err)
+	cs := find(t, "CodeSystem", "trialfhir-observation")
+	defined := map[string]bool{}
+	for _, c := range cs.json["concept"].([]any) {
+		defined[c.(map[string]any)["code"].(string)] = true
+	}
+	n := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		cols := strings.Split(line, "\t")
+		if len(cols) < 3 || cols[0] != "lab" || cols[1] != "trialfhir-observation" {
+			continue
+		}
+		n++
+		require.True(t, defined[cols[2]], "%s is read by mappings but not defined in CodeSystem trialfhir-observation", cols[2])
+	}
+	require.NotZero(t, n)
+}

@@ -1,6 +1,7 @@
 // Command trialfhir is the trialfhir FHIR R4 server.
 //
 //	trialfhir serve [--addr :8080] [--base-url URL] [--data-dir ./data] [--mongo-uri URI] [--no-profiles]
+//	trialfhir import [--data-dir ./data] [--mongo-uri URI] [--concurrency N] FILE|DIR...
 //
 // Without a MongoDB URI it keeps its data in the embedded store under
 // --data-dir: nothing to install. This package only wires flags to the
@@ -55,6 +56,7 @@ type config struct {
 }
 
 const usage = `usage: trialfhir serve [flags]
+       trialfhir import [flags] FILE|DIR...   (trialfhir import -h for its flags)
 
 Serves the FHIR R4 API under /fhir. Flags (environment variable in brackets):
 `
@@ -62,9 +64,12 @@ Serves the FHIR R4 API under /fhir. Flags (environment variable in brackets):
 // Main runs the command line args until ctx ends. ready, when not nil, is
 // called with the listening address once the server accepts connections.
 func Main(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(net.Addr)) error {
+	if len(args) > 0 && args[0] == "import" {
+		return runImport(ctx, args[1:], getenv, stderr)
+	}
 	if len(args) == 0 || args[0] != "serve" {
 		fmt.Fprint(stderr, usage)
-		return errors.New("unknown or missing command; the only command is serve")
+		return errors.New("unknown or missing command; the commands are serve and import")
 	}
 	cfg, err := parseFlags(args[1:], getenv, stderr)
 	if err != nil {

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/trialfhir/trialfhir/fhir/store/mongo/mongotest"
 )
 
 // childEnv makes the test binary act as the trialfhir binary, so the crash
@@ -31,7 +33,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	mongotest.Main(m)
 }
 
 const observation = `{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"718-7"}]},"valueQuantity":{"value":13.5,"unit":"g/dL"}}`
@@ -126,19 +128,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 // there after a restart.
 func TestKilledAfterSuccessLosesNothing(t *testing.T) {
 	dir := t.TempDir()
-	child := func() (*exec.Cmd, string) {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"=serve --addr 127.0.0.1:0 --data-dir "+dir)
-		out, err := cmd.StdoutPipe()
-		require.NoError(t, err)
-		require.NoError(t, cmd.Start())
-		line, err := bufio.NewReader(out).ReadString('\n')
-		require.NoError(t, err)
-		addr, ok := strings.CutPrefix(strings.TrimSpace(line), "READY ")
-		require.True(t, ok, "child said %q", line)
-		return cmd, "http://" + addr
-	}
-	cmd, base := child()
+	cmd, base := startChild(t, "serve --addr 127.0.0.1:0 --data-dir "+dir)
 	var paths []string
 	for i := 0; i < 200; i++ {
 		status, location := post(t, base, observation)
@@ -148,11 +138,27 @@ func TestKilledAfterSuccessLosesNothing(t *testing.T) {
 	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 	_ = cmd.Wait()
 
-	cmd, base = child()
+	cmd, base = startChild(t, "serve --addr 127.0.0.1:0 --data-dir "+dir)
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	for _, p := range paths {
 		require.Equal(t, http.StatusOK, get(t, base+p), p)
 	}
+}
+
+// startChild runs the test binary as a trialfhir server process with args
+// and returns it with its base URL, once it listens.
+func startChild(t *testing.T, args string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+args)
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err)
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "READY ")
+	require.True(t, ok, "child said %q", line)
+	return cmd, "http://" + addr
 }
 
 // TestGracefulShutdownFinishesRequests stops the server while a request's

@@ -32,6 +32,9 @@ type Operation struct {
 	Name       string // without the "$"
 	Definition string // canonical URL of its OperationDefinition, for the CapabilityStatement
 	Run        func(ctx context.Context, id string, body []byte) ([]byte, error)
+	// Async lets a client ask with "Prefer: respond-async" for a long
+	// run: 202 and a status URL under /fhir/$job/ (async.go).
+	Async bool
 }
 
 func (o Operation) path() string {
@@ -67,6 +70,10 @@ func (a *api) operation(op Operation) echo.HandlerFunc {
 		body, err := a.operationBody(c)
 		if err != nil {
 			return err
+		}
+		if op.Async && wantsAsync(c) {
+			id := c.Param("id")
+			return a.startAsync(c, func(ctx context.Context) ([]byte, error) { return op.Run(ctx, id, body) })
 		}
 		out, err := op.Run(c.Request().Context(), c.Param("id"), body)
 		if err != nil {

@@ -44,6 +44,7 @@ type api struct {
 	caps           capsCache
 	ops            []Operation
 	pages          *pager
+	jobs           *jobs
 }
 
 // New returns the HTTP handler serving the FHIR API under /fhir. It fails
@@ -65,6 +66,7 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 		a.maxBundleBytes = DefaultMaxBundleBytes
 	}
 	a.ops, a.caps.routes = opts.Operations, routes
+	a.jobs = newJobs()
 	var err error
 	if a.pages, err = newPager(opts.PageKey); err != nil {
 		return nil, fmt.Errorf("page key: %w", err)
@@ -103,8 +105,11 @@ type route struct {
 
 var routes = []route{
 	{http.MethodGet, "/metadata", "", "system", func(a *api) echo.HandlerFunc { return a.metadata }},
+	{http.MethodGet, "/$job/:id", "", "system", func(a *api) echo.HandlerFunc { return a.jobStatus }},
+	{http.MethodDelete, "/$job/:id", "", "system", func(a *api) echo.HandlerFunc { return a.jobCancel }},
 	{http.MethodPost, "", "transaction", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
 	{http.MethodPost, "/", "batch", "system", func(a *api) echo.HandlerFunc { return a.bundle }},
+	{http.MethodPost, "/$import", "", "system", func(a *api) echo.HandlerFunc { return a.importNDJSON }},
 	{http.MethodGet, "/_history", "history-system", "system", func(a *api) echo.HandlerFunc { return a.systemHistory }},
 	{http.MethodGet, "/:type", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},
 	{http.MethodPost, "/:type/_search", "search-type", "type", func(a *api) echo.HandlerFunc { return a.search }},

@@ -347,3 +347,20 @@ func TestBundleLimits(t *testing.T) {
 	c.do("POST", "", `{"resourceType":"Bundle","type":"collection"}`).requireOutcome(t, http.StatusBadRequest, "invalid")
 	c.do("POST", "", `[1,2]`).requireOutcome(t, http.StatusBadRequest, "structure")
 }
+
+// TestImportNDJSON posts NDJSON to $import: each line is an independent
+// entry, a line with an id is an update, so importing twice changes nothing.
+func TestImportNDJSON(t *testing.T) {
+	c := newEmbedded(t)
+	body := `{"resourceType":"Patient","id":"p1","active":true}` + "\n\n" +
+		`{"resourceType":"Patient","gender":"sometimes"}` + "\n" +
+		`{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/p1"}}` + "\n"
+	send := func() bundleReply {
+		r := c.do("POST", "/$import", body, "Content-Type", "application/fhir+ndjson")
+		return r.bundle(t)
+	}
+	require.Equal(t, []string{"201 Created", "400 Bad Request", "201 Created"}, statuses(send()))
+	require.Equal(t, []string{"200 OK", "400 Bad Request", "201 Created"}, statuses(send()))
+	require.Equal(t, "1", c.total(t, "/Patient"))
+	c.do("POST", "/$import", body).requireOutcome(t, http.StatusUnsupportedMediaType, "not-supported")
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/resource"
@@ -15,6 +16,11 @@ import (
 // after losing a compare-and-set race to a concurrent writer of one of its
 // resources (one without ifMatch: with it, the race is the client's 412).
 const MaxTransactionAttempts = 10
+
+// TransactionLockTimeout bounds a transaction's wait for the locks of its
+// conditions: longer than LockTimeout, since the holder may be another
+// transaction with hundreds of entries to process.
+const TransactionLockTimeout = 2 * time.Minute
 
 // txEntry is one entry of a transaction being processed.
 type txEntry struct {
@@ -137,7 +143,7 @@ func pinned(tx []*txEntry) bool {
 func (s *Service) lockAll(ctx context.Context, names []string) (func(), error) {
 	slices.Sort(names)
 	names = slices.Compact(names)
-	lockCtx, cancel := context.WithTimeout(ctx, LockTimeout)
+	lockCtx, cancel := context.WithTimeout(ctx, TransactionLockTimeout)
 	defer cancel()
 	var releases []func()
 	releaseAll := func() {
@@ -236,8 +242,8 @@ func (s *Service) parseEntries(ctx context.Context, tx []*txEntry) error {
 		}
 	}
 	for _, x := range tx {
-		if x.t.method != "POST" && x.t.method != "PUT" {
-			continue
+		if (x.t.method != "POST" && x.t.method != "PUT") || x.matched != nil {
+			continue // a create whose ifNoneExist matched writes nothing
 		}
 		var condErr error
 		body := rewriteRefs(x.e.Resource, func(v string) (string, bool) {

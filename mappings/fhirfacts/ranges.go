@@ -92,11 +92,11 @@ func (b *builder) bound(concept string, q *quantity, unit, code string) *big.Rat
 	if q.Unit != "" || ucumCode(q) != "" {
 		unit, code = q.Unit, ucumCode(q)
 	}
-	n, problem := b.tables.Normalise(concept, v, unit, code)
+	n, _, problem := b.tables.Convert(concept, v, unit, code)
 	if problem != "" {
 		return nil
 	}
-	return n.Value
+	return n
 }
 
 func (b *builder) textRange(concept, text, unit, code string) (low, high *big.Rat, fromText bool) {
@@ -110,11 +110,11 @@ func (b *builder) textRange(concept, text, unit, code string) (low, high *big.Ra
 		if ownUnit = strings.TrimSpace(ownUnit); ownUnit != "" {
 			u, c = ownUnit, ""
 		}
-		n, problem := b.tables.Normalise(concept, v, u, c)
+		n, _, problem := b.tables.Convert(concept, v, u, c)
 		if problem != "" {
 			return nil
 		}
-		return n.Value
+		return n
 	}
 	if m := rangeText.FindStringSubmatch(s); m != nil {
 		low, high = convert(m[1], m[3]), convert(m[2], m[3])

@@ -17,7 +17,7 @@ func Eligibility(s *screening.Screener) []rest.Operation {
 	return []rest.Operation{
 		{Name: "evaluate-eligibility", Type: "ResearchStudy", Instance: true, Run: evaluate(s),
 			Definition: OperationDefinitionBase + "ResearchStudy-evaluate-eligibility"},
-		{Name: "screen", Type: "ResearchStudy", Instance: true, Run: screen(s),
+		{Name: "screen", Type: "ResearchStudy", Instance: true, Run: screen(s), Async: true,
 			Definition: OperationDefinitionBase + "ResearchStudy-screen"},
 	}
 }

@@ -1,11 +1,9 @@
 package operations_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -13,30 +11,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/trialfhir/trialfhir/fhir/rest"
-	"github.com/trialfhir/trialfhir/fhir/service"
-	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
 	"github.com/trialfhir/trialfhir/profiles"
-	"github.com/trialfhir/trialfhir/study/operations"
-	"github.com/trialfhir/trialfhir/study/screening"
+	"github.com/trialfhir/trialfhir/trial/eligibility"
 )
 
 // server starts the API on the embedded store with the study loaded and
-// the eligibility operations and re-screening wired as cmd/trialfhir does.
+// the operations and observers wired as cmd/trialfhir does.
 func server(t *testing.T) string {
 	t.Helper()
-	store, err := sqlite.Open(t.TempDir(), sqlite.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
-	svc := service.New(store)
-	require.NoError(t, profiles.Load(context.Background(), svc))
-	sc := screening.New(svc, screening.Config{})
-	svc.Observe(sc.Observer(profiles.StudyID))
-	h, err := rest.New(svc, rest.Options{Operations: operations.Eligibility(sc)})
-	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/fhir"
+	return trialServer(t, eligibility.Options{})
 }
 
 func call(t *testing.T, method, url, body string) (int, map[string]any) {

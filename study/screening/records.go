@@ -1,8 +1,11 @@
 package screening
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/url"
+	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/search"
@@ -22,6 +25,7 @@ var patientLinks = []struct{ typ, param string }{
 	{"ResearchSubject", "individual"},
 	{"DiagnosticReport", "subject"},
 	{"BodyStructure", "patient"},
+	{"Specimen", "subject"}, // fasting status of a glucose specimen (domain.md X8.9)
 }
 
 // linked reports whether a resource type is one a patient's evaluation
@@ -54,5 +58,43 @@ func (s *Screener) records(ctx context.Context, patientID string) (*fhir.Resourc
 		}
 		out = append(out, found...)
 	}
-	return pat, out, nil
+	meds, err := s.medications(ctx, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pat, append(out, meds...), nil
+}
+
+// medications reads the Medication resources that the patient's
+// administrations, statements and requests name by medicationReference:
+// a hospital often sends the drug that way, and a Medication has no
+// patient to search by. Contained ("#m") and missing ones are skipped.
+func (s *Screener) medications(ctx context.Context, records []fhir.Resource) ([]fhir.Resource, error) {
+	var out []fhir.Resource
+	seen := map[string]bool{}
+	for _, r := range records {
+		if !strings.HasPrefix(r.Type, "Medication") || !bytes.Contains(r.Body, []byte(`"medicationReference"`)) {
+			continue
+		}
+		var doc struct {
+			MedicationReference struct{ Reference string } `json:"medicationReference"`
+		}
+		if json.Unmarshal(r.Body, &doc) != nil {
+			continue
+		}
+		id, ok := strings.CutPrefix(doc.MedicationReference.Reference, "Medication/")
+		if !ok || id == "" || strings.Contains(id, "/") || seen[id] {
+			continue
+		}
+		seen[id] = true
+		m, err := s.svc.Read(ctx, "Medication", id)
+		switch {
+		case fhir.ErrorCode(err) == fhir.CodeNotFound || fhir.ErrorCode(err) == fhir.CodeDeleted:
+			continue // a dangling reference: the drug stays unnamed
+		case err != nil:
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, nil
 }

@@ -56,6 +56,7 @@
 // older than 7 days before the index date; confirmation is not required
 // (domain.md §10 BOR note). L6 computes Cockcroft-Gault (CockcroftGault)
 // and never reads the lab's CrCl or an eGFR. I10 without a consent record is
-// unknown, not not-met (see ruleI10). The rest follows domain.md §3 row by
+// unknown, not not-met; a rejected research consent is not-met (see
+// ruleI10). The rest follows domain.md §3 row by
 // row; each rule's comment cites what it implements.
 package eligibility

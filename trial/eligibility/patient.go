@@ -249,7 +249,9 @@ func ruleI9(e *eval) Result {
 }
 
 // ruleI10: an active research Consent dated on or before the index date, or
-// the ResearchSubject's consent → met. No such record → unknown, not
+// the ResearchSubject's consent → met; else a rejected research consent
+// (the patient declined; R4 consent-state "rejected") → not-met, because
+// that is evidence, not absence. No record at all → unknown, not
 // not-met: consent is usually signed on paper and its absence from the
 // FHIR data is not evidence that it was not given; unknown sends the
 // patient to review instead of excluding him for a missing document.
@@ -258,10 +260,16 @@ func ruleI10(e *eval) Result {
 	if e.f.Subject != nil {
 		linked = e.f.Subject.Consent
 	}
-	var later []Evidence
+	var later, rejected []Evidence
 	for i := range e.f.Consents {
 		c := &e.f.Consents[i]
 		isLinked := linked != "" && c.Ref == linked
+		if c.Status == "rejected" && (c.Research || isLinked) {
+			if lo, _, ok := dayRange(c.Date); !ok || lo <= e.index {
+				rejected = append(rejected, Evidence{Ref: c.Ref, Item: "consent", Value: c.Status, Date: c.Date})
+			}
+			continue
+		}
 		if c.Status != "active" || !(c.Research || isLinked) {
 			continue
 		}
@@ -277,6 +285,8 @@ func ruleI10(e *eval) Result {
 		return result(Met, "active research consent signed "+dateString(c.Date), ev)
 	}
 	switch {
+	case len(rejected) > 0:
+		return result(NotMet, "the patient declined: research consent rejected", rejected...)
 	case len(later) > 0:
 		return result(Unknown, "research consent not dated on or before the index date", later...)
 	case linked != "":

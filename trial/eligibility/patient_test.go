@@ -90,8 +90,11 @@ func TestFitnessAndConsent(t *testing.T) {
 			facts: el.Facts{Subject: &el.Subject{Ref: "ResearchSubject/1", Consent: "Consent/2"}, Consents: []el.Consent{{Ref: "Consent/2", Status: "active", Date: d("2025-06-20")}}}},
 		{name: "consent dated after the index date", id: "I10", want: el.Unknown,
 			facts: el.Facts{Consents: []el.Consent{{Ref: "Consent/1", Status: "active", Research: true, Date: d("2025-07-02")}}}},
-		{name: "rejected consent", id: "I10", want: el.Unknown,
+		{name: "rejected consent", id: "I10", want: el.NotMet,
 			facts: el.Facts{Consents: []el.Consent{{Ref: "Consent/1", Status: "rejected", Research: true, Date: d("2025-06-20")}}}},
+		{name: "rejected, then signed", id: "I10", want: el.Met,
+			facts: el.Facts{Consents: []el.Consent{{Ref: "Consent/1", Status: "rejected", Research: true, Date: d("2025-06-10")},
+				{Ref: "Consent/2", Status: "active", Research: true, Date: d("2025-06-20")}}}},
 		{name: "no consent on file", id: "I10", want: el.Unknown},
 	})
 }

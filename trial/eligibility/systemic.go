@@ -56,9 +56,17 @@ func ruleX84(e *eval) Result {
 // applies; an active infection without therapy, or an anti-infective
 // without a recorded infection (prophylaxis?), is for review (domain.md §3
 // X8.5). Therapy counts when it spans the lab look-back before the index.
+// A chronic HBV antiviral (entecavir, tenofovir: ATC J05AF, so also
+// anti-infective) is not therapy of an active infection here: X5's
+// exception (a) requires it throughout, and X5 judges it.
 func ruleX85(e *eval) Result {
 	from := e.index - e.o.LabLookbackDays
-	drugs := e.medsIn(from, e.index, "anti-infective")
+	var drugs []*Medication
+	for _, m := range e.medsIn(from, e.index, "anti-infective") {
+		if !has(m.Classes, "hbv-antiviral") {
+			drugs = append(drugs, m)
+		}
+	}
 	var infections []Evidence
 	severe := false
 	for _, c := range e.condsWith("infection-active") {

@@ -68,6 +68,8 @@ func TestSystemicExclusions(t *testing.T) {
 			Medications: []el.Medication{med("anti-infective", "2025-06-25")}}},
 		{name: "infection without therapy", id: "X8.5", want: el.Review, facts: el.Facts{Conditions: []el.Condition{cond("infection-active", "J18.9")}}},
 		{name: "antibiotic without infection (prophylaxis?)", id: "X8.5", want: el.Review, facts: el.Facts{Medications: []el.Medication{med("anti-infective", "2025-06-25")}}},
+		{name: "HBV antiviral is not therapy of an active infection", id: "X8.5", want: el.DoesNotApply,
+			facts: el.Facts{Medications: []el.Medication{med("hbv-antiviral,anti-infective", "2025-06-25")}}},
 		{name: "resolved infection", id: "X8.5", want: el.DoesNotApply, facts: el.Facts{Conditions: []el.Condition{cond("infection-active", "J18.9", clinical("resolved"))}}},
 
 		{name: "active pulmonary TB", id: "X8.6", want: el.Applies, facts: el.Facts{Conditions: []el.Condition{cond("tb-pulmonary", "A15.0")}}},

@@ -74,7 +74,8 @@
 // journal id, then one inserted outcome document as the commit point.
 // Readers treat a tagged version as committed only when its outcome says
 // so; Open finishes committed journals and rolls back undecided ones whose
-// lease has ended. The journals and outcomes collections hold them.
+// lease has ended. The journals and outcomes collections hold them; commit
+// outcomes are kept (one small document per transaction).
 //
 // Durability is what the connection's write concern gives; production URIs
 // should ask for w=majority and read from the primary, or a Read right after

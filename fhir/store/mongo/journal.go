@@ -50,8 +50,9 @@ type outcomeDoc struct {
 //     outcome, delete the claims, the journal and the outcome);
 //  4. commit point: insert the commit outcome. If an abort outcome is there
 //     already, a recoverer gave up on us after txnLease: clean up, fail;
-//  5. apply: install every version in the search projection, untag the
-//     claims, delete the journal, then the outcome.
+//  5. apply: install every version in the search projection, then delete
+//     the journal. The versions stay tagged and the commit outcome stays:
+//     it is what makes them visible (cached once read, commits being final).
 //
 // A reader treats a tagged version as committed only if its journal's
 // outcome says so (visible), so a crash anywhere leaves all or nothing
@@ -75,14 +76,8 @@ func (s *Store) WriteAll(ctx context.Context, ws []fhir.Write) error {
 	if s.transactions {
 		return s.writeAllTxn(ctx, ws, docs)
 	}
-	for _, w := range ws {
-		latest, err := s.latestVersion(ctx, w.R.Type, w.R.ID)
-		if err != nil {
-			return err
-		}
-		if latest != w.Expect {
-			return s.entryConflict(ctx, w, latest)
-		}
+	if err := s.checkExpected(ctx, ws); err != nil {
+		return err
 	}
 
 	j := &journalDoc{ID: rand.Text(), Expires: time.Now().Add(txnLease)}
@@ -121,6 +116,86 @@ func (s *Store) WriteAll(ctx context.Context, ws []fhir.Write) error {
 		s.log.Warn("mongo: committed transaction not yet fully applied; recovery completes it", "error", fhir.ErrorCode(err))
 	}
 	return nil
+}
+
+// checkExpected checks that every write's resource is at its expected
+// version. Versions are contiguous, so that is: history has Expect (or
+// Expect is 0) and not Expect+1. Two lookups by _id for the whole request,
+// where asking for each resource's newest version would be one sorted
+// query per write (a collection scan each on FerretDB).
+func (s *Store) checkExpected(ctx context.Context, ws []fhir.Write) error {
+	var want, next []string
+	for _, w := range ws {
+		if w.Expect > 0 {
+			want = append(want, historyID(w.R.Type, w.R.ID, w.Expect))
+		}
+		next = append(next, historyID(w.R.Type, w.R.ID, w.R.VersionID))
+	}
+	have, err := s.existing(ctx, append(want, next...))
+	if err != nil {
+		return err
+	}
+	for _, w := range ws {
+		if (w.Expect > 0 && !have[historyID(w.R.Type, w.R.ID, w.Expect)]) || have[historyID(w.R.Type, w.R.ID, w.R.VersionID)] {
+			latest, err := s.latestVersion(ctx, w.R.Type, w.R.ID)
+			if err != nil {
+				return err
+			}
+			return s.entryConflict(ctx, w, latest)
+		}
+	}
+	return nil
+}
+
+// existing returns which of the history _ids exist.
+func (s *Store) existing(ctx context.Context, ids []string) (map[string]bool, error) {
+	docs, err := s.historyByID(ctx, ids, bson.D{{Key: "_id", Value: 1}})
+	have := map[string]bool{}
+	for _, d := range docs {
+		have[d.ID] = true
+	}
+	return have, err
+}
+
+// historyByID returns the history documents with the given _ids that
+// exist. MongoDB answers one $in query from the _id index; FerretDB 1.x
+// scans the collection for $in (and for any update or delete) but looks
+// up a single _id directly, so there it asks for each.
+func (s *Store) historyByID(ctx context.Context, ids []string, projection bson.D) ([]document, error) {
+	var docs []document
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if s.elemMatch {
+		opts := options.Find()
+		if projection != nil {
+			opts.SetProjection(projection)
+		}
+		cur, err := s.history.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, opts)
+		if err != nil {
+			return nil, dbError("read versions", err)
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, dbError("read versions", err)
+		}
+		return docs, nil
+	}
+	opts := options.FindOne()
+	if projection != nil {
+		opts.SetProjection(projection)
+	}
+	for _, id := range ids {
+		var d document
+		err := s.history.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, opts).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, dbError("read versions", err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
 }
 
 func entryExpr(w fhir.Write) string { return fhir.EntryConflict(w, 0).Expression[0] }
@@ -192,11 +267,20 @@ func (s *Store) visible(ctx context.Context, d *document) (bool, error) {
 	if d.Txn == "" {
 		return true, nil
 	}
+	if _, ok := s.committed.Load(d.Txn); ok {
+		return true, nil
+	}
 	o, err := s.outcome(ctx, d.Txn)
 	if err != nil {
 		return false, err
 	}
-	return o != nil && *o, nil
+	if o != nil && *o {
+		// A commit is final: remember it, so reads of this transaction's
+		// versions need no second lookup.
+		s.committed.Store(d.Txn, true)
+		return true, nil
+	}
+	return false, nil
 }
 
 // finish completes a decided journal: per its outcome, applies or removes
@@ -212,38 +296,69 @@ func (s *Store) finish(ctx context.Context, j *journalDoc) error {
 	return s.apply(ctx, j, *o)
 }
 
-// apply finishes journal j decided as commit: installs and untags its
-// versions, or removes them, then deletes the journal and its outcome. Every
-// step can be repeated, so recovery simply runs it again.
+// apply finishes journal j: for a commit it installs its versions in the
+// search projection and deletes the journal, keeping the outcome, which
+// its versions stay tagged with (untagging would be an update per version,
+// a collection scan each on FerretDB); for an abort it deletes the claims,
+// the journal and the outcome. Every step can be repeated, so recovery
+// simply runs it again.
 func (s *Store) apply(ctx context.Context, j *journalDoc, commit bool) error {
-	claims := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: j.Refs}}}, {Key: "txn", Value: j.ID}}
 	if commit {
-		cur, err := s.history.Find(ctx, claims)
+		s.committed.Store(j.ID, true)
+		docs, err := s.historyByID(ctx, j.Refs, nil)
 		if err != nil {
-			return dbError("read transaction versions", err)
+			return err
 		}
-		var docs []document
-		if err := cur.All(ctx, &docs); err != nil {
-			return dbError("read transaction versions", err)
+		if err := s.settleAll(ctx, docs); err != nil {
+			return err
 		}
-		for i := range docs {
+	} else if _, err := s.history.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: j.Refs}}}, {Key: "txn", Value: j.ID}}); err != nil {
+		return dbError("roll back transaction", err)
+	}
+	if _, err := s.journals.DeleteOne(ctx, bson.D{{Key: "_id", Value: j.ID}}); err != nil {
+		return dbError("finish transaction", err)
+	}
+	if !commit {
+		if _, err := s.outcomes.DeleteOne(ctx, bson.D{{Key: "_id", Value: j.ID}}); err != nil {
+			return dbError("finish transaction", err)
+		}
+	}
+	return nil
+}
+
+// settleAll installs committed versions in the search projection. Where
+// no later version exists in history (one _id lookup for all), installing
+// is enough; otherwise settle does the careful check of each.
+func (s *Store) settleAll(ctx context.Context, docs []document) error {
+	var later []string
+	for i := range docs {
+		d := &docs[i]
+		later = append(later, historyID(d.Type, d.RID, d.VID+1))
+		if d.VID == 1 {
+			// A first version: nothing can be in the projection yet unless
+			// this ran before, and an insert needs no filtered update.
+			_, err := s.resources.InsertOne(ctx, d.current())
+			if err == nil {
+				continue
+			}
+			if !mongo.IsDuplicateKeyError(err) {
+				return dbError("update search projection", err)
+			}
+		}
+		if err := s.install(ctx, d); err != nil {
+			return err
+		}
+	}
+	have, err := s.existing(ctx, later)
+	if err != nil {
+		return err
+	}
+	for i := range docs {
+		if have[later[i]] {
 			if err := s.settle(ctx, &docs[i]); err != nil {
 				return err
 			}
 		}
-		if _, err := s.history.UpdateMany(ctx, claims, bson.D{{Key: "$unset", Value: bson.D{{Key: "txn", Value: ""}}}}); err != nil {
-			return dbError("finish transaction", err)
-		}
-	} else if _, err := s.history.DeleteMany(ctx, claims); err != nil {
-		return dbError("roll back transaction", err)
-	}
-	// The journal goes before the outcome: a claim still tagged while the
-	// outcome is gone would read as undecided, hiding a committed version.
-	if _, err := s.journals.DeleteOne(ctx, bson.D{{Key: "_id", Value: j.ID}}); err != nil {
-		return dbError("finish transaction", err)
-	}
-	if _, err := s.outcomes.DeleteOne(ctx, bson.D{{Key: "_id", Value: j.ID}}); err != nil {
-		return dbError("finish transaction", err)
 	}
 	return nil
 }

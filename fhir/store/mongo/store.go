@@ -33,6 +33,8 @@ type Store struct {
 	// transactions is set when the deployment has multi-document
 	// transactions, which WriteAll then uses instead of its journal.
 	transactions bool
+	// committed caches ids of journals known to be committed (visible).
+	committed sync.Map
 	// elemMatch is set for MongoDB and unset for FerretDB 1.x, which
 	// rejects $elemMatch with field conditions (see rangeFilter).
 	elemMatch bool

@@ -9,6 +9,12 @@ import (
 // file.
 const CheckpointInterval = time.Second
 
+// MaxWALFrames bounds the WAL (pages of 4 KiB: 256 MiB). A passive
+// checkpoint never rewinds the WAL while commits keep coming, so under a
+// sustained load (a hospital backlog) it would grow without end; past this
+// size the checkpointer restarts it, making writers wait for the copy once.
+const MaxWALFrames = 65536
+
 // checkpointer runs passive WAL checkpoints on its own connection. SQLite's
 // automatic checkpoint runs inside the commit that crosses the threshold, so
 // that writer waits for the copy and its fsync (tens to hundreds of
@@ -41,7 +47,14 @@ func (c *checkpointer) run() {
 			return
 		case <-t.C:
 			// Errors are transient (busy) and the next tick retries.
-			_, _ = c.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			var busy, frames, copied int
+			if c.db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied) != nil {
+				continue
+			}
+			if frames > MaxWALFrames {
+				// TRUNCATE also gives the space back to the file system.
+				_, _ = c.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			}
 		}
 	}
 }

@@ -15,6 +15,8 @@
 // points at the current version of each id; keys holds the search keys of
 // current, non-deleted resources. Writes go through one connection, one goroutine
 // and BEGIN IMMEDIATE transactions that group the writes waiting at the time
-// (commit.go), so they are serialised and atomic; reads use a
+// (commit.go), so they are serialised and atomic (a WriteAll is one request
+// of a batch: all its writes are checked, then written, in the same
+// transaction); reads use a
 // pool of connections that WAL lets run beside the writer.
 package sqlite

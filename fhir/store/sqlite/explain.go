@@ -22,27 +22,49 @@ func (s *Store) Explain(ctx context.Context, q fhir.Query) (*fhir.Plan, error) {
 		}
 		plan.Steps = append(plan.Steps, step)
 	}
+	driver, broad, err := s.choose(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	whole := q
 	whole.Limit, whole.After, whole.AfterSort = 0, "", nil
-	query, args := searchSQL(whole)
+	query, args := searchSQL(whole, driver)
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (`+query+`)`, args...).Scan(&plan.Matches); err != nil {
 		return nil, storeErr(err)
 	}
-	query, args = searchSQL(q)
+	switch {
+	case broad && walkable(q):
+		plan.Native = append(plan.Native, fmt.Sprintf("every predicate is broad: walk the %s index in sort order, testing each entry", q.Sort[0].Param))
+	case broad && q.Limit > 0 && len(q.Sort) == 0:
+		plan.Native = append(plan.Native, "every predicate is broad: walk the resources in id order, testing each")
+	case driver >= 0:
+		plan.Native = append(plan.Native, fmt.Sprintf("driven by predicate %d (the fewest candidates), the others tested per row", driver+1))
+	default:
+		plan.Native = append(plan.Native, "no positive predicate: every resource of the type")
+	}
+	query, args, err = s.plan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return plan, s.nativePlan(ctx, plan, query, args)
+}
+
+// nativePlan appends SQLite's EXPLAIN QUERY PLAN of query.
+func (s *Store) nativePlan(ctx context.Context, plan *fhir.Plan, query string, args []any) error {
 	rows, err := s.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
-		return nil, storeErr(err)
+		return storeErr(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, parent, unused int
 		var detail string
 		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			return nil, storeErr(err)
+			return storeErr(err)
 		}
 		plan.Native = append(plan.Native, fmt.Sprintf("%d<-%d %s", id, parent, detail))
 	}
-	return plan, storeErr(rows.Err())
+	return storeErr(rows.Err())
 }
 
 // indexOf names the index predSQL's lookups use for p (schema.go).

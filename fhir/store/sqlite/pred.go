@@ -15,6 +15,13 @@ const maxRune = "\U0010FFFF"
 // its kind of entry, joined by UNION for the OR of matches. p.Not is left to
 // the caller.
 func predSQL(typ string, p fhir.Pred) (string, []any) {
+	return predSQLJoined(typ, p, " UNION ")
+}
+
+// predSQLJoined is predSQL with its subqueries joined by union (" UNION ",
+// or " UNION ALL " where duplicates do not matter and sorting them away
+// would cost more than the answer).
+func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 	var subs []string
 	var args []any
 	var keys []any
@@ -29,18 +36,9 @@ func predSQL(typ string, p fhir.Pred) (string, []any) {
 			subs = append(subs, `SELECT id FROM strs WHERE type = ? AND param = ? AND instr(value, ?) > 0`)
 			args = append(args, typ, m.Param, m.Text)
 		case fhir.MatchRange:
-			var b strings.Builder
-			b.WriteString(`SELECT id FROM ranges WHERE type = ? AND param = ?`)
-			args = append(args, typ, m.Param)
-			for _, bound := range m.Bounds {
-				col := "lo"
-				if bound.Hi {
-					col = "hi"
-				}
-				b.WriteString(" AND " + col + " " + sqlOp(bound.Op) + " ?")
-				args = append(args, bound.V)
-			}
-			subs = append(subs, b.String())
+			cond, condArgs := boundsSQL("", m.Bounds)
+			subs = append(subs, `SELECT id FROM ranges WHERE type = ? AND param = ?`+cond)
+			args = append(append(args, typ, m.Param), condArgs...)
 		}
 	}
 	if len(keys) > 0 {
@@ -50,7 +48,23 @@ func predSQL(typ string, p fhir.Pred) (string, []any) {
 	if len(subs) == 0 {
 		subs = []string{`SELECT NULL AS id WHERE 0`} // no match can hold
 	}
-	return strings.Join(subs, " UNION "), args
+	return strings.Join(subs, union), args
+}
+
+// boundsSQL is " AND lo >= ? AND hi < ? ..." for the bounds of a range
+// match, on the columns of alias ("" or "e.").
+func boundsSQL(alias string, bounds []fhir.Bound) (string, []any) {
+	var b strings.Builder
+	var args []any
+	for _, bound := range bounds {
+		col := "lo"
+		if bound.Hi {
+			col = "hi"
+		}
+		b.WriteString(" AND " + alias + col + " " + sqlOp(bound.Op) + " ?")
+		args = append(args, bound.V)
+	}
+	return b.String(), args
 }
 
 // sqlOp keeps only the four comparison operators; anything else never

@@ -55,13 +55,13 @@ func sortExpr(k fhir.SortKey) (string, any) {
 	}
 	switch k.Kind {
 	case fhir.SortString:
-		return `(SELECT ` + agg + `(x.value) FROM strs x WHERE x.type = r.type AND x.id = r.id AND x.param = ?)`, k.Param
+		return `(SELECT ` + agg + `(x.value) FROM strs x WHERE x.type = r.type AND x.id = r.id AND +x.param = ?)`, k.Param
 	case fhir.SortRange:
 		end := "lo"
 		if k.Desc {
 			end = "hi"
 		}
-		return `(SELECT ` + agg + `(x.` + end + `) FROM ranges x WHERE x.type = r.type AND x.id = r.id AND x.param = ?)`, k.Param
+		return `(SELECT ` + agg + `(x.` + end + `) FROM ranges x WHERE x.type = r.type AND x.id = r.id AND +x.param = ?)`, k.Param
 	}
 	return `r.id`, nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -32,6 +33,9 @@ type Options struct {
 
 // Store is the embedded fhir.Store.
 type Store struct {
+	closeOnce sync.Once
+	closeErr  error
+
 	w       *sql.DB // exactly one connection: SQLite has one writer anyway
 	ws      writeStmts
 	r       *sql.DB
@@ -130,6 +134,13 @@ func lockDir(dir string) (*os.File, error) {
 
 // Close closes the database, checkpointing the WAL, and frees the directory.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+// close releases everything once; a second Close would wait forever on
+// the stopped committer.
+func (s *Store) close() error {
 	if s.commits != nil {
 		s.commits.stop()
 	}

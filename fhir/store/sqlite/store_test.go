@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,6 +19,23 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// TestContractPlans runs the contract with every predicate broad (0: the
+// walks) and with none broad (the plans driven by one predicate), so that
+// each plan gives the same answers.
+func TestContractPlans(t *testing.T) {
+	for _, budget := range []int{0, 1 << 30} {
+		restore := sqlite.SetEstimateCap(budget)
+		t.Run(fmt.Sprint(budget), func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T) fhir.Store {
+				s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+				require.NoError(t, err)
+				return s
+			})
+		})
+		restore()
+	}
+}
+
 func TestDirectoryIsExclusive(t *testing.T) {
 	dir := t.TempDir()
 	s, err := sqlite.Open(dir, sqlite.Options{})
@@ -27,5 +45,12 @@ func TestDirectoryIsExclusive(t *testing.T) {
 	require.NoError(t, s.Close())
 	s, err = sqlite.Open(dir, sqlite.Options{})
 	require.NoError(t, err)
+	require.NoError(t, s.Close())
+}
+
+func TestCloseTwice(t *testing.T) {
+	s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
 	require.NoError(t, s.Close())
 }

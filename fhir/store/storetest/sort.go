@@ -48,6 +48,16 @@ func testSearchSort(t *testing.T, s fhir.Store) {
 		{"two keys", []fhir.SortKey{desc(family), desc(birth)}, nil, []string{"f", "b", "e", "a", "c", "d"}},
 		{"id descending", []fhir.SortKey{desc(id)}, nil, []string{"f", "e", "d", "c", "b", "a"}},
 		{"filtered", []fhir.SortKey{desc(birth)}, []fhir.Pred{fhir.KeyPred("k1")}, []string{"c", "e", "a"}},
+		// A range predicate on the sort parameter: every match has a value
+		// (stores may walk that parameter's index in order).
+		{"range on the sort parameter, descending", []fhir.SortKey{desc(birth)}, []fhir.Pred{{Any: []fhir.Match{rangeMatch("birthdate", lo(">=", 0))}}},
+			[]string{"c", "b", "f", "e", "a"}},
+		{"range on the sort parameter, ascending", []fhir.SortKey{birth}, []fhir.Pred{{Any: []fhir.Match{rangeMatch("birthdate", hi("<=", 299))}}},
+			[]string{"c", "a", "e", "b", "f"}},
+		{"range on the sort parameter and a key", []fhir.SortKey{desc(birth)}, []fhir.Pred{fhir.KeyPred("k1"), {Any: []fhir.Match{rangeMatch("birthdate", lo(">=", 50))}}},
+			[]string{"c", "e", "a"}},
+		{"range on the sort parameter and a negated key", []fhir.SortKey{birth}, []fhir.Pred{{Not: true, Any: []fhir.Match{{Kind: fhir.MatchKey, Key: "k1"}}}, {Any: []fhir.Match{rangeMatch("birthdate", lo(">=", 0))}}},
+			[]string{"b", "f"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
