@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
@@ -33,7 +34,8 @@ func (s *Screener) persist(ctx context.Context, req Request, facts eligibility.F
 	}
 	cur, err := s.svc.Read(ctx, "Observation", obs.ID)
 	switch {
-	case err == nil && req.OnlyIfChanged && sameOutcomes(cur.Body, obs):
+	case err == nil && req.OnlyIfChanged && sameOutcomes(cur.Body, obs), err == nil && sameContent(cur.Body, body):
+		// Nothing to store: skip the service's parse and validation.
 		res.Observation = cur.Body
 	case err == nil || fhir.ErrorCode(err) == fhir.CodeNotFound || fhir.ErrorCode(err) == fhir.CodeDeleted:
 		w, err := s.svc.Update(ctx, "Observation", obs.ID, body, nil)
@@ -48,6 +50,21 @@ func (s *Screener) persist(ctx context.Context, req Request, facts eligibility.F
 		return nil, err
 	}
 	return res, nil
+}
+
+// sameContent reports whether two resource bodies are equal as JSON but
+// for id and meta (what the server sets): the stored body went through the
+// FHIR renderer, so keys may come in another order.
+func sameContent(a, b []byte) bool {
+	var x, y map[string]any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil || len(x) == 0 {
+		return false
+	}
+	for _, k := range []string{"id", "meta"} {
+		delete(x, k)
+		delete(y, k)
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // sameOutcomes reports whether a stored assessment has the decision and
@@ -117,6 +134,9 @@ func (s *Screener) moveSubject(ctx context.Context, studyID, patientID, assessme
 		body, err := json.Marshal(doc)
 		if err != nil {
 			return fhir.AsError(err)
+		}
+		if sameContent(sub.Body, body) {
+			return nil
 		}
 		vid := sub.VersionID
 		_, err = s.svc.Update(ctx, "ResearchSubject", sub.ID, body, &vid)
