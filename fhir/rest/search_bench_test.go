@@ -34,6 +34,16 @@ func BenchmarkSearchCommon(b *testing.B) {
 		}
 		patients = n
 	}
+	// Concurrent clients per GOMAXPROCS (b.SetParallelism):
+	// TRIALFHIR_BENCH_CLIENTS, default 4 (8 clients on 2 cores).
+	clients := 4
+	if v := os.Getenv("TRIALFHIR_BENCH_CLIENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		clients = n
+	}
 	store := benchStores[0].open(b)
 	if dir := os.Getenv("TRIALFHIR_BENCH_DIR"); dir != "" {
 		var err error
@@ -75,7 +85,7 @@ func BenchmarkSearchCommon(b *testing.B) {
 			var n atomic.Int64
 			var mu sync.Mutex
 			var lat []time.Duration
-			b.SetParallelism(4)
+			b.SetParallelism(clients)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				var local []time.Duration
