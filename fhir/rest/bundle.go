@@ -173,12 +173,13 @@ func (a *api) search(c echo.Context) error {
 		return fhir.Errorf(fhir.CodeInvalid, "cannot read search parameters")
 	}
 	var after service.Cursor
+	var back []service.Cursor
 	if token := params.Get("_page"); token != "" {
 		st, err := a.pages.open(token)
 		if err != nil {
 			return err
 		}
-		params, after = st.Query, st.Cursor
+		params, after, back = st.Query, st.Cursor, st.Back
 	}
 	req, err := search.ParseIn(a.svc.Registry(), c.Param("type"), params, preferOf(c).lenient)
 	if err != nil {
@@ -199,18 +200,33 @@ func (a *api) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if page.More {
-		token, err := a.pages.seal(pageState{Query: params, Cursor: page.Next()})
+	// first, previous and next travel sealed like next always did; the
+	// token carries where the earlier pages started, so previous is as
+	// stable as next (R4 3.1.1.5.8; keyset, no offset).
+	pageLinks := []struct {
+		rel  string
+		show bool
+		st   pageState
+	}{
+		{"first", after.ID != "", pageState{Query: params}},
+		{"previous", len(back) > 0, pageState{Query: params, Cursor: lastOf(back), Back: butLast(back)}},
+		{"next", page.More, pageState{Query: params, Cursor: page.Next(), Back: pushBack(back, after)}},
+	}
+	for _, pl := range pageLinks {
+		if !pl.show {
+			continue
+		}
+		token, err := a.pages.seal(pl.st)
 		if err != nil {
 			return fhir.AsError(err)
 		}
-		next := url.Values{"_page": {token}}
+		q := url.Values{"_page": {token}}
 		for _, keep := range []string{"_format", "_pretty"} {
 			if v := c.QueryParam(keep); v != "" {
-				next.Set(keep, v)
+				q.Set(keep, v)
 			}
 		}
-		b.Link = append(b.Link, link{"next", self + "?" + next.Encode()})
+		b.Link = append(b.Link, link{pl.rel, self + "?" + q.Encode()})
 	}
 	switch {
 	case req.Total == "none":

@@ -19,6 +19,37 @@ import (
 type pageState struct {
 	Query url.Values `json:"q"`
 	service.Cursor
+	// Back holds where the earlier pages started, oldest first, for the
+	// previous link; at most MaxBackPages of them.
+	Back []service.Cursor `json:"b,omitempty"`
+}
+
+// MaxBackPages bounds how many pages back a previous link can lead, so
+// that a token stays a few kilobytes however deep a client pages.
+const MaxBackPages = 32
+
+func lastOf(cs []service.Cursor) service.Cursor {
+	if len(cs) == 0 {
+		return service.Cursor{}
+	}
+	return cs[len(cs)-1]
+}
+
+func butLast(cs []service.Cursor) []service.Cursor {
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs[:len(cs)-1]
+}
+
+// pushBack records the start of the page being left, dropping the oldest
+// beyond MaxBackPages.
+func pushBack(cs []service.Cursor, c service.Cursor) []service.Cursor {
+	out := append(append([]service.Cursor{}, cs...), c)
+	if len(out) > MaxBackPages {
+		out = out[len(out)-MaxBackPages:]
+	}
+	return out
 }
 
 // pager seals and opens page tokens with one key. Servers that share a

@@ -185,22 +185,35 @@ func TestSearchPagesWholeResult(t *testing.T) {
 			c := startAPI(t, st.open(t))
 			loadSearchFixtures(t, c)
 			var got []string
+			var pages [][]string
+			var last reply
 			next := c.base + "/Observation?date=2026&_count=2"
-			for pages := 0; next != "" && pages < 10; pages++ {
-				res, err := http.Get(next)
-				require.NoError(t, err)
-				r := reply{status: res.StatusCode}
-				r.body, _ = readAll(res)
-				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+			for n := 0; next != "" && n < 10; n++ {
+				r := getURL(t, next)
 				ids := bundleIDs(t, r)
 				require.LessOrEqual(t, len(ids), 2)
 				got = append(got, ids...)
-				next = linkOf(t, r, "next")
+				pages = append(pages, ids)
+				if n == 0 {
+					require.Empty(t, linkOf(t, r, "previous"), "the first page has no previous")
+				}
+				next, last = linkOf(t, r, "next"), r
 				// The search travels sealed in the token, not in the URL.
 				require.NotContains(t, next, "date=")
 				require.NotContains(t, next, "2026")
 			}
 			require.Equal(t, []string{"obs-bp", "obs-hb1", "obs-hb2", "obs-plt", "obs-text"}, got)
+			// Back from the last page through the previous links: the same
+			// pages in reverse; first leads to the first page.
+			r := last
+			for i := len(pages) - 2; i >= 0; i-- {
+				prev := linkOf(t, r, "previous")
+				require.NotEmpty(t, prev, "page %d", i+2)
+				r = getURL(t, prev)
+				require.Equal(t, pages[i], bundleIDs(t, r))
+			}
+			require.Empty(t, linkOf(t, r, "previous"))
+			require.Equal(t, pages[0], bundleIDs(t, getURL(t, linkOf(t, last, "first"))))
 
 			// Totals: given when the page holds everything, on request otherwise.
 			total := func(q string) any {
@@ -225,6 +238,17 @@ func TestSearchPagesWholeResult(t *testing.T) {
 			require.Equal(t, []string{"pat-mullins"}, bundleIDs(t, reply{status: res.StatusCode, body: body}))
 		})
 	}
+}
+
+// getURL fetches an absolute URL (a page link) and requires 200.
+func getURL(t *testing.T, u string) reply {
+	t.Helper()
+	res, err := http.Get(u)
+	require.NoError(t, err)
+	r := reply{status: res.StatusCode}
+	r.body, _ = readAll(res)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	return r
 }
 
 func escapeQuery(q string) string {

@@ -41,11 +41,7 @@ func TestSearchSort(t *testing.T) {
 					var walked []string
 					next := c.base + "/" + typ + "?" + escapeQuery(query+"&_count=1")
 					for pages := 0; next != "" && pages < 10; pages++ {
-						res, err := http.Get(next)
-						require.NoError(t, err)
-						r := reply{status: res.StatusCode}
-						r.body, _ = readAll(res)
-						require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+						r := getURL(t, next)
 						walked = append(walked, entryIDs(t, r)...)
 						next = linkOf(t, r, "next")
 					}
