@@ -104,7 +104,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 	// re-screening reads them.
 	rc := recist.New(svc, recist.Options{Logger: log})
 	svc.Observe(rc.Observe)
-	screener := screening.New(svc, screening.Config{Logger: log})
+	screener := screening.New(svc, screening.Config{Logger: log, Derive: rc.DeriveBundle})
 	svc.Observe(screener.Observer(profiles.StudyID))
 	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey,
 		Operations: append(operations.RECIST(rc), operations.Eligibility(screener)...)})

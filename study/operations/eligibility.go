@@ -49,6 +49,7 @@ func evaluate(s *screening.Screener) func(ctx context.Context, id string, body [
 			if r.Records, err = bundleResources(bundle.Resource); err != nil {
 				return nil, err
 			}
+			r.Bundle = bundle.Resource
 		}
 		if p, ok := ps["date"]; ok {
 			if r.Date, err = dateOf(p); err != nil {

@@ -71,7 +71,7 @@ func trialServer(t *testing.T, opts eligibility.Options) string {
 	require.NoError(t, profiles.Load(context.Background(), svc))
 	rc := recist.New(svc, recist.Options{})
 	svc.Observe(rc.Observe)
-	sc := screening.New(svc, screening.Config{Options: opts})
+	sc := screening.New(svc, screening.Config{Options: opts, Derive: rc.DeriveBundle})
 	svc.Observe(sc.Observer(profiles.StudyID))
 	h, err := rest.New(svc, rest.Options{Operations: append(operations.RECIST(rc), operations.Eligibility(sc)...)})
 	require.NoError(t, err)
@@ -133,9 +133,9 @@ func TestEligibilityFixtures(t *testing.T) {
 }
 
 // checkBundlePath evaluates the same records posted as one Bundle parameter
-// (baseline with the overlay applied). Nothing derives RECIST responses on
-// this path, so I2b is unknown (no measurement-based response) and the
-// decision is at best needs-review.
+// (baseline with the overlay applied): the RECIST responses are derived
+// from the posted measurements as they are when stored, so every outcome
+// and the decision must equal the stored path's.
 func checkBundlePath(t *testing.T, base string, tc fixtureCase, date string) {
 	t.Helper()
 	records := mergedRecords(t, tc.Overlay)
@@ -149,12 +149,7 @@ func checkBundlePath(t *testing.T, base string, tc fixtureCase, date string) {
 	for id, want := range tc.Want {
 		require.Equal(t, want, got[id], "bundle path %s: %s", id, reasonOf(obs, id))
 	}
-	require.Equal(t, "unknown", got["I2b"], "bundle path derives no RECIST response")
-	want := "needs-review"
-	if tc.Decision == "ineligible" {
-		want = "ineligible"
-	}
-	require.Equal(t, want, decision(obs))
+	require.Equal(t, tc.Decision, decision(obs))
 }
 
 // mergedRecords applies the overlay's PUT and DELETE entries to the

@@ -165,6 +165,21 @@ func findings(comp *Computed) map[string]any {
 	return map[string]any{"resourceType": "OperationOutcome", "issue": issues}
 }
 
+// DeriveBundle returns the response Observations the server would store
+// for the patient's records in a posted Bundle (screening.Config.Derive);
+// none when the Bundle holds no measurements.
+func (c *Component) DeriveBundle(ctx context.Context, patient string, bundle []byte) ([][]byte, error) {
+	comp, err := c.ComputeBundle(ctx, patient, bundle, c.opt.RECIST)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, len(comp.Resources))
+	for _, d := range comp.Resources {
+		out = append(out, d.Body)
+	}
+	return out, nil
+}
+
 // ComputeBundle evaluates the records of a posted Bundle for the patient;
 // nothing is stored. The patient is Patient/{patient} or the fullUrl of the
 // Bundle's Patient entry with that id.

@@ -15,6 +15,7 @@ import (
 
 // Screener evaluates patients against a study's eligibility criteria.
 type Screener struct {
+	derive func(ctx context.Context, patientID string, bundle []byte) ([][]byte, error)
 	svc    *service.Service
 	tables *mappings.Tables
 	opts   eligibility.Options
@@ -31,11 +32,15 @@ type Config struct {
 	Options eligibility.Options
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Derive, when set, returns what the server would derive from a posted
+	// Bundle's records (the RECIST time-point responses I2b reads), so a
+	// bundle evaluation sees what a stored one would. Nil derives nothing.
+	Derive func(ctx context.Context, patientID string, bundle []byte) ([][]byte, error)
 }
 
 // New returns a Screener writing through svc.
 func New(svc *service.Service, cfg Config) *Screener {
-	s := &Screener{svc: svc, tables: cfg.Tables, opts: cfg.Options, now: cfg.Now, log: cfg.Logger}
+	s := &Screener{svc: svc, tables: cfg.Tables, opts: cfg.Options, now: cfg.Now, log: cfg.Logger, derive: cfg.Derive}
 	if s.tables == nil {
 		s.tables = mappings.Default()
 	}
@@ -55,6 +60,8 @@ type Request struct {
 	// records (a posted Bundle's resources), evaluated without storing.
 	PatientID string
 	Records   [][]byte
+	// Bundle is the posted Bundle Records came from, for Config.Derive.
+	Bundle []byte
 	// Date is the index date; zero applies the defaults of criteria.md.
 	Date time.Time
 	// Persist stores the assessment and moves the ResearchSubject. It is
@@ -90,6 +97,19 @@ func (s *Screener) Evaluate(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 		req.Persist = false
+		if s.derive != nil && req.Bundle != nil {
+			var head struct {
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(patient, &head)
+			derived, err := s.derive(ctx, head.ID, req.Bundle)
+			if err != nil {
+				// The records stand without what could not be derived;
+				// the rules then report what is missing as unknown.
+				s.log.Warn("deriving from a posted bundle failed", "code", fhir.ErrorCode(err))
+			}
+			records = append(records, derived...)
+		}
 	} else {
 		pat, stored, err := s.records(ctx, req.PatientID)
 		if err != nil {
