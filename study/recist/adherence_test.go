@@ -14,7 +14,7 @@ import (
 func TestAdherenceThroughHTTP(t *testing.T) {
 	cases := []struct {
 		name, arm, margin, resect string
-		want, wantB              string
+		want, wantB               string
 	}{
 		{"de-escalated adherent", profiles.ArmDeescalated, "10", "38", "adherent", "not-adherent"},
 		{"de-escalated reduction < 30%", profiles.ArmDeescalated, "10", "40", "not-adherent", "not-adherent"},
@@ -36,7 +36,7 @@ func TestAdherenceThroughHTTP(t *testing.T) {
 			for code, v := range map[string]string{"planned-margin": tc.margin, "resection-diameter": tc.resect} {
 				s.put(map[string]any{"resourceType": "Observation", "id": proc + "-" + code, "status": "final",
 					"code": coding(profiles.ObservationSystem, code), "subject": ref("Patient/" + p),
-					"partOf": []any{ref("Procedure/" + proc)},
+					"partOf":        []any{ref("Procedure/" + proc)},
 					"valueQuantity": map[string]any{"value": json.Number(v), "unit": "mm", "system": profiles.UCUM, "code": "mm"}})
 			}
 			status, o := s.do(http.MethodGet, "/Observation/"+lesions.AdherenceID(proc), nil)
