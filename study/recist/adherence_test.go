@@ -110,6 +110,27 @@ func TestOperationsAndIdempotence(t *testing.T) {
 		require.Equal(t, "bestPercentChange", first["name"])
 		require.Equal(t, -40.0, first["valueDecimal"])
 	})
+	t.Run("study waterfall", func(t *testing.T) {
+		s.t = t
+		s.put(map[string]any{"resourceType": "ResearchStudy", "id": "st", "status": "active"})
+		s.postHistory("w2", []string{"T1:t:40", "T1:t:50"})
+		for _, p := range []string{"idem", "w2"} {
+			s.put(map[string]any{"resourceType": "ResearchSubject", "id": "st-" + p, "status": "on-study",
+				"study": ref("ResearchStudy/st"), "individual": ref("Patient/" + p), "assignedArm": profiles.ArmStandard})
+		}
+		status, p := s.do(http.MethodGet, "/ResearchStudy/st/$recist-plot", nil)
+		require.Equal(t, http.StatusOK, status, "%v", p)
+		best := map[string]any{}
+		for _, sub := range p["parameter"].([]any) {
+			parts := sub.(map[string]any)["part"].([]any)
+			patient := parts[0].(map[string]any)["valueReference"].(map[string]any)["reference"].(string)
+			require.Equal(t, profiles.ArmStandard, parts[1].(map[string]any)["valueString"])
+			best[patient] = parts[2].(map[string]any)["valueDecimal"]
+		}
+		require.Equal(t, map[string]any{"Patient/idem": -40.0, "Patient/w2": 25.0}, best)
+		status, _ = s.do(http.MethodGet, "/ResearchStudy/nostudy/$recist-plot", nil)
+		require.Equal(t, http.StatusNotFound, status)
+	})
 	t.Run("capability statement lists the operations", func(t *testing.T) {
 		s.t = t
 		_, cs := s.do(http.MethodGet, "/metadata", nil)
