@@ -73,6 +73,20 @@ func TestOperationsAndIdempotence(t *testing.T) {
 		status, _ = s.do(http.MethodGet, "/Observation/"+lesions.TimePointID("idem", dateOf(2)), nil)
 		require.Equal(t, http.StatusGone, status)
 	})
+	t.Run("measurements before their patient derive when it arrives", func(t *testing.T) {
+		s.t = t
+		s.put(lesion("late", "T1"))
+		for i, tok := range []string{"T1:t:40", "T1:t:20"} {
+			o, _ := measurement("late", dateOf(i), tok)
+			s.put(o)
+		}
+		status, _ := s.do(http.MethodGet, "/Observation/"+lesions.TimePointID("late", dateOf(1)), nil)
+		require.Equal(t, http.StatusNotFound, status)
+		s.put(map[string]any{"resourceType": "Patient", "id": "late"})
+		status, o := s.do(http.MethodGet, "/Observation/"+lesions.TimePointID("late", dateOf(1)), nil)
+		require.Equal(t, http.StatusOK, status)
+		require.Equal(t, "PR", valueCode(o))
+	})
 	t.Run("unknown patient is 404", func(t *testing.T) {
 		s.t = t
 		status, o := s.do(http.MethodPost, "/Patient/nobody/$recist", nil)
