@@ -86,8 +86,9 @@ func (a *api) operation(op Operation) echo.HandlerFunc {
 // operationBody is the POST body, or the GET query as Parameters.
 func (a *api) operationBody(c echo.Context) ([]byte, error) {
 	if c.Request().Method == http.MethodPost {
-		if c.Request().ContentLength == 0 {
-			return nil, nil
+		req := c.Request()
+		if req.ContentLength == 0 || (req.ContentLength < 0 && req.Header.Get(echo.HeaderContentType) == "") {
+			return nil, nil // no body: the operation's defaults
 		}
 		return a.readBody(c)
 	}

@@ -27,6 +27,10 @@ func Classify(body []byte) Change {
 	}
 	var c Change
 	switch r.ResourceType {
+	case "Patient":
+		// Measurements may arrive before their Patient; nothing is derived
+		// for an unknown patient until it exists.
+		c.Patient, c.Imaging = r.ID, true
 	case "BodyStructure":
 		c.Patient, _ = refID(refOf(r.Patient), "Patient")
 		c.Imaging = true

@@ -120,6 +120,7 @@ func TestClassify(t *testing.T) {
 		{"lesion", string(lesionL1.Body), lesions.Change{Patient: "p", Imaging: true}},
 		{"derived response", string(derived[0].Body), lesions.Change{}},
 		{"planned margin", `{"resourceType":"Observation","subject":{"reference":"Patient/p"},"partOf":[{"reference":"Procedure/x"}]}`, lesions.Change{Patient: "p", Procedure: "x"}},
+		{"patient", `{"resourceType":"Patient","id":"p"}`, lesions.Change{Patient: "p", Imaging: true}},
 		{"arm", `{"resourceType":"ResearchSubject","individual":{"reference":"Patient/p"}}`, lesions.Change{Patient: "p", Arm: true}},
 		{"other", `{"resourceType":"Condition","subject":{"reference":"Patient/p"}}`, lesions.Change{}},
 	}

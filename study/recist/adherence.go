@@ -63,6 +63,7 @@ func (c *Component) AssessAdherence(ctx context.Context, procedureID string, int
 // (id lesions.AdherenceID). A Procedure that is not a primary resection is
 // skipped: it returns nil and no error.
 func (c *Component) DeriveAdherence(ctx context.Context, procedureID string) (*Adherence, bool, error) {
+	defer c.locks.lock("Procedure/" + procedureID)()
 	a, err := c.AssessAdherence(ctx, procedureID, "")
 	if fhir.ErrorCode(err) == fhir.CodeBusinessRule {
 		return nil, false, nil

@@ -73,6 +73,20 @@ func TestOperationsAndIdempotence(t *testing.T) {
 		status, _ = s.do(http.MethodGet, "/Observation/"+lesions.TimePointID("idem", dateOf(2)), nil)
 		require.Equal(t, http.StatusGone, status)
 	})
+	t.Run("measurements before their patient derive when it arrives", func(t *testing.T) {
+		s.t = t
+		s.put(lesion("late", "T1"))
+		for i, tok := range []string{"T1:t:40", "T1:t:20"} {
+			o, _ := measurement("late", dateOf(i), tok)
+			s.put(o)
+		}
+		status, _ := s.do(http.MethodGet, "/Observation/"+lesions.TimePointID("late", dateOf(1)), nil)
+		require.Equal(t, http.StatusNotFound, status)
+		s.put(map[string]any{"resourceType": "Patient", "id": "late"})
+		status, o := s.do(http.MethodGet, "/Observation/"+lesions.TimePointID("late", dateOf(1)), nil)
+		require.Equal(t, http.StatusOK, status)
+		require.Equal(t, "PR", valueCode(o))
+	})
 	t.Run("unknown patient is 404", func(t *testing.T) {
 		s.t = t
 		status, o := s.do(http.MethodPost, "/Patient/nobody/$recist", nil)
@@ -109,6 +123,27 @@ func TestOperationsAndIdempotence(t *testing.T) {
 		first := p["parameter"].([]any)[0].(map[string]any)
 		require.Equal(t, "bestPercentChange", first["name"])
 		require.Equal(t, -40.0, first["valueDecimal"])
+	})
+	t.Run("study waterfall", func(t *testing.T) {
+		s.t = t
+		s.put(map[string]any{"resourceType": "ResearchStudy", "id": "st", "status": "active"})
+		s.postHistory("w2", []string{"T1:t:40", "T1:t:50"})
+		for _, p := range []string{"idem", "w2"} {
+			s.put(map[string]any{"resourceType": "ResearchSubject", "id": "st-" + p, "status": "on-study",
+				"study": ref("ResearchStudy/st"), "individual": ref("Patient/" + p), "assignedArm": profiles.ArmStandard})
+		}
+		status, p := s.do(http.MethodGet, "/ResearchStudy/st/$recist-plot", nil)
+		require.Equal(t, http.StatusOK, status, "%v", p)
+		best := map[string]any{}
+		for _, sub := range p["parameter"].([]any) {
+			parts := sub.(map[string]any)["part"].([]any)
+			patient := parts[0].(map[string]any)["valueReference"].(map[string]any)["reference"].(string)
+			require.Equal(t, profiles.ArmStandard, parts[1].(map[string]any)["valueString"])
+			best[patient] = parts[2].(map[string]any)["valueDecimal"]
+		}
+		require.Equal(t, map[string]any{"Patient/idem": -40.0, "Patient/w2": 25.0}, best)
+		status, _ = s.do(http.MethodGet, "/ResearchStudy/nostudy/$recist-plot", nil)
+		require.Equal(t, http.StatusNotFound, status)
 	})
 	t.Run("capability statement lists the operations", func(t *testing.T) {
 		s.t = t

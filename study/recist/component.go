@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"sync"
 
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/search"
@@ -29,9 +30,10 @@ type Options struct {
 
 // Component computes and stores the derived results.
 type Component struct {
-	svc *service.Service
-	opt Options
-	log *slog.Logger
+	svc   *service.Service
+	opt   Options
+	log   *slog.Logger
+	locks keyedMutex
 }
 
 // New returns a Component writing through svc.
@@ -122,6 +124,10 @@ func evaluate(patient string, recs []lesions.Record, opt engine.Options, aliases
 // stores them: each with Update (no new version when unchanged); responses
 // of time points that no longer exist are deleted.
 func (c *Component) Derive(ctx context.Context, patient string) (*Computed, error) {
+	// One derivation per patient at a time: each starts after its own write
+	// is durable, so the last to run reads every write and its result
+	// stands (two concurrent writes could otherwise leave the older result).
+	defer c.locks.lock("Patient/" + patient)()
 	comp, err := c.Compute(ctx, patient, c.opt.RECIST)
 	if err != nil {
 		return nil, err
@@ -196,5 +202,40 @@ func (c *Component) Observe(ctx context.Context, written []fhir.Resource) {
 		if _, _, err := c.DeriveAdherence(ctx, id); err != nil && fhir.ErrorCode(err) != fhir.CodeNotFound {
 			c.log.Error("adherence derivation failed", "procedure", id, "error", err)
 		}
+	}
+}
+
+// keyedMutex serialises work per key; entries are dropped when unused.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	mu   sync.Mutex
+	refs int
+}
+
+// lock locks key and returns its unlock.
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedEntry{}
+	}
+	e := k.locks[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.locks[key] = e
+	}
+	e.refs++
+	k.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		k.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
 	}
 }

@@ -9,7 +9,7 @@
 // AdherenceID) and are written with Update, so an unchanged result makes no
 // new version; a time point that no longer exists has its response deleted.
 // Observe, registered with service.(*Service).Observe, re-derives when a
-// lesion, measurement, imaging report, ResearchSubject, Procedure or an
+// Patient, lesion, measurement, imaging report, ResearchSubject, Procedure or an
 // Observation partOf a Procedure is written, and ignores the derived
 // Observations themselves (meta.tag computed).
 package recist

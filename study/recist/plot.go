@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"math/big"
+	"net/url"
+	"strings"
 	"time"
+
+	"github.com/trialfhir/trialfhir/fhir"
 
 	engine "github.com/trialfhir/trialfhir/trial/recist"
 )
@@ -37,7 +41,11 @@ func (c *Component) RunPlot(ctx context.Context, patient string, body []byte) ([
 	if err != nil {
 		return nil, err
 	}
-	res := comp.Result
+	return json.Marshal(map[string]any{"resourceType": "Parameters", "parameter": plot(comp.Result)})
+}
+
+// plot renders the plot parameters of one subject.
+func plot(res engine.Result) []map[string]any {
 	var ps []map[string]any
 	if res.BestPctChange != nil {
 		ps = append(ps, map[string]any{"name": "bestPercentChange", "valueDecimal": decimal(res.BestPctChange)})
@@ -60,6 +68,52 @@ func (c *Component) RunPlot(ctx context.Context, patient string, body []byte) ([
 			parts = append(parts, map[string]any{"name": "response", "valueCode": string(s.Response)})
 		}
 		ps = append(ps, map[string]any{"name": "point", "part": parts})
+	}
+	return ps
+}
+
+// RunStudyPlot is the $recist-plot operation on ResearchStudy/{id}: one
+// "subject" parameter per ResearchSubject of the study, in the order of
+// their ids, with parts patient (valueReference), arm (valueString, the
+// assignedArm) and the parameters of the patient-level $recist-plot (points
+// nested as parts); sorting the bars of a waterfall is left to the client.
+func (c *Component) RunStudyPlot(ctx context.Context, study string, body []byte) ([]byte, error) {
+	opt, bundle, err := c.recistArgs(body)
+	if err != nil {
+		return nil, err
+	}
+	if bundle != nil {
+		return nil, invalid("$recist-plot reads stored records only")
+	}
+	if _, err := c.svc.Read(ctx, "ResearchStudy", study); err != nil {
+		return nil, err
+	}
+	subjects, err := c.all(ctx, "ResearchSubject", url.Values{"study": {"ResearchStudy/" + study}})
+	if err != nil {
+		return nil, err
+	}
+	ps := []map[string]any{}
+	for _, s := range subjects {
+		var rs struct {
+			Individual  struct{ Reference string } `json:"individual"`
+			AssignedArm string                     `json:"assignedArm"`
+		}
+		if json.Unmarshal(s.Body, &rs) != nil || !strings.HasPrefix(rs.Individual.Reference, "Patient/") {
+			continue
+		}
+		patient := strings.TrimPrefix(rs.Individual.Reference, "Patient/")
+		comp, err := c.Compute(ctx, patient, opt)
+		if fhir.ErrorCode(err) == fhir.CodeNotFound || fhir.ErrorCode(err) == fhir.CodeDeleted {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		parts := []map[string]any{{"name": "patient", "valueReference": map[string]any{"reference": "Patient/" + patient}}}
+		if rs.AssignedArm != "" {
+			parts = append(parts, map[string]any{"name": "arm", "valueString": rs.AssignedArm})
+		}
+		ps = append(ps, map[string]any{"name": "subject", "part": append(parts, plot(comp.Result)...)})
 	}
 	return json.Marshal(map[string]any{"resourceType": "Parameters", "parameter": ps})
 }
