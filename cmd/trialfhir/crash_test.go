@@ -53,11 +53,16 @@ func TestKilledDuringTransactions(t *testing.T) {
 		name       string
 		args       func(t *testing.T) string
 		iterations int
+		// The kill comes 50 ms to window after the stream starts: on
+		// FerretDB a transaction takes hundreds of milliseconds (it scans
+		// collections, and re-screening reads after every write), so a
+		// shorter window would kill before anything could be acknowledged.
+		window time.Duration
 	}{
-		{"embedded", func(t *testing.T) string { return "--data-dir " + t.TempDir() }, 12},
+		{"embedded", func(t *testing.T) string { return "--data-dir " + t.TempDir() }, 12, 450 * time.Millisecond},
 		{"mongo", func(t *testing.T) string {
 			return "--mongo-uri " + mongotest.URI(t) + " --mongo-db " + mongotest.Database()
-		}, 8},
+		}, 8, 3 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storeArgs := tc.args(t)
@@ -97,7 +102,7 @@ func TestKilledDuringTransactions(t *testing.T) {
 						}
 					}()
 				}
-				time.Sleep(time.Duration(50+rand.IntN(400)) * time.Millisecond)
+				time.Sleep(50*time.Millisecond + time.Duration(rand.Int64N(int64(tc.window-50*time.Millisecond))))
 				require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 				_ = cmd.Wait()
 				close(stop)

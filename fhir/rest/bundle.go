@@ -203,6 +203,10 @@ func (a *api) search(c echo.Context) error {
 	// first, previous and next travel sealed like next always did; the
 	// token carries where the earlier pages started, so previous is as
 	// stable as next (R4 3.1.1.5.8; keyset, no offset).
+	var next service.Cursor
+	if page.More { // Next needs a match to start after
+		next = page.Next()
+	}
 	pageLinks := []struct {
 		rel  string
 		show bool
@@ -210,7 +214,7 @@ func (a *api) search(c echo.Context) error {
 	}{
 		{"first", after.ID != "", pageState{Query: params}},
 		{"previous", len(back) > 0, pageState{Query: params, Cursor: lastOf(back), Back: butLast(back)}},
-		{"next", page.More, pageState{Query: params, Cursor: page.Next(), Back: pushBack(back, after)}},
+		{"next", page.More, pageState{Query: params, Cursor: next, Back: pushBack(back, after)}},
 	}
 	for _, pl := range pageLinks {
 		if !pl.show {
