@@ -121,19 +121,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func parseImportFlags(args []string, getenv func(string) string, stderr io.Writer) (config, int, []string, error) {
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
-	}
 	var cfg config
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, importUsage); fs.PrintDefaults() }
-	fs.StringVar(&cfg.dataDir, "data-dir", env("TRIALFHIR_DATA_DIR", "./data"), "directory of the embedded store [TRIALFHIR_DATA_DIR]")
-	fs.StringVar(&cfg.mongoURI, "mongo-uri", env("TRIALFHIR_MONGO_URI", ""), "MongoDB connection string; when set, MongoDB is the store [TRIALFHIR_MONGO_URI]")
-	fs.StringVar(&cfg.mongoDB, "mongo-db", env("TRIALFHIR_MONGO_DB", "trialfhir"), "MongoDB database name [TRIALFHIR_MONGO_DB]")
+	storeFlags(fs, &cfg, envOr(getenv))
 	concurrency := fs.Int("concurrency", 2*runtime.GOMAXPROCS(0), "files imported at once")
 	if err := fs.Parse(args); err != nil {
 		return cfg, 0, nil, err

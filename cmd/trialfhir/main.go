@@ -114,24 +114,35 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 	return serve(ctx, cfg, h, log, ready)
 }
 
-func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	env := func(name, def string) string {
+// envOr returns a lookup of environment settings with defaults.
+func envOr(getenv func(string) string) func(name, def string) string {
+	return func(name, def string) string {
 		if v := getenv(name); v != "" {
 			return v
 		}
 		return def
 	}
+}
+
+// storeFlags defines the flags choosing and tuning the store, shared by
+// serve and import.
+func storeFlags(fs *flag.FlagSet, cfg *config, env func(name, def string) string) {
+	fs.StringVar(&cfg.dataDir, "data-dir", env("TRIALFHIR_DATA_DIR", "./data"), "directory of the embedded store [TRIALFHIR_DATA_DIR]")
+	fs.StringVar(&cfg.mongoURI, "mongo-uri", env("TRIALFHIR_MONGO_URI", ""), "MongoDB connection string; when set, MongoDB is the store instead of the embedded one [TRIALFHIR_MONGO_URI]")
+	fs.StringVar(&cfg.mongoDB, "mongo-db", env("TRIALFHIR_MONGO_DB", "trialfhir"), "MongoDB database name [TRIALFHIR_MONGO_DB]")
+	fs.BoolVar(&cfg.syncFull, "sync-full", env("TRIALFHIR_SYNC_FULL", "") == "true", "embedded store: fsync every commit, durable against power loss too [TRIALFHIR_SYNC_FULL]")
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	env := envOr(getenv)
 	var cfg config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	fs.StringVar(&cfg.addr, "addr", env("TRIALFHIR_ADDR", ":8080"), "listen address [TRIALFHIR_ADDR]")
 	fs.StringVar(&cfg.baseURL, "base-url", env("TRIALFHIR_BASE_URL", ""), "public URL of the FHIR base, e.g. https://fhir.example.org/fhir; empty: taken from each request [TRIALFHIR_BASE_URL]")
-	fs.StringVar(&cfg.dataDir, "data-dir", env("TRIALFHIR_DATA_DIR", "./data"), "directory of the embedded store [TRIALFHIR_DATA_DIR]")
-	fs.StringVar(&cfg.mongoURI, "mongo-uri", env("TRIALFHIR_MONGO_URI", ""), "MongoDB connection string; when set, MongoDB is the store instead of the embedded one [TRIALFHIR_MONGO_URI]")
-	fs.StringVar(&cfg.mongoDB, "mongo-db", env("TRIALFHIR_MONGO_DB", "trialfhir"), "MongoDB database name [TRIALFHIR_MONGO_DB]")
+	storeFlags(fs, &cfg, env)
 	fs.StringVar(&cfg.logLevel, "log-level", env("TRIALFHIR_LOG_LEVEL", "info"), "debug, info, warn or error [TRIALFHIR_LOG_LEVEL]")
-	fs.BoolVar(&cfg.syncFull, "sync-full", env("TRIALFHIR_SYNC_FULL", "") == "true", "embedded store: fsync every commit, durable against power loss too [TRIALFHIR_SYNC_FULL]")
 	fs.BoolVar(&cfg.noProfiles, "no-profiles", env("TRIALFHIR_NO_PROFILES", "") == "true", "do not load the study and the project's conformance resources at start-up [TRIALFHIR_NO_PROFILES]")
 	pageKey := fs.String("page-key", env("TRIALFHIR_PAGE_KEY", ""), "base64 AES key (16, 24 or 32 bytes) sealing search page links; servers sharing a store should share it; empty: random per process [TRIALFHIR_PAGE_KEY]")
 	if err := fs.Parse(args); err != nil {
