@@ -5,13 +5,11 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/fhir/go/fhirversion"
 	"github.com/google/fhir/go/jsonformat"
 	d4pb "github.com/google/fhir/go/proto/google/fhir/proto/r4/core/datatypes_go_proto"
 	bcrpb "github.com/google/fhir/go/proto/google/fhir/proto/r4/core/resources/bundle_and_contained_resource_go_proto"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/trialfhir/trialfhir/fhir"
@@ -21,10 +19,7 @@ import (
 // exhaust the stack.
 const MaxDepth = 64
 
-var (
-	unmarshaller = mustUnmarshaller()
-	marshaller   = mustMarshaller()
-)
+var unmarshaller = mustUnmarshaller()
 
 func mustUnmarshaller() *jsonformat.Unmarshaller {
 	u, err := jsonformat.NewUnmarshaller("UTC", fhirversion.R4)
@@ -35,17 +30,10 @@ func mustUnmarshaller() *jsonformat.Unmarshaller {
 	return u
 }
 
-func mustMarshaller() *jsonformat.Marshaller {
-	m, err := jsonformat.NewMarshaller(false, "", "", fhirversion.R4)
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
-
 // Doc is a parsed, valid resource.
 type Doc struct {
 	Type string
+	body []byte // the JSON Parse validated
 	cr   *bcrpb.ContainedResource
 	msg  protoreflect.Message
 }
@@ -74,7 +62,7 @@ func Parse(body []byte) (*Doc, error) {
 		return nil, fhir.Errorf(fhir.CodeStructure, "no resource in the body")
 	}
 	msg := cr.ProtoReflect().Get(field).Message()
-	return &Doc{Type: string(field.Message().Name()), cr: cr, msg: msg}, nil
+	return &Doc{Type: string(field.Message().Name()), body: body, cr: cr, msg: msg}, nil
 }
 
 // ID returns the resource's id, "" when it has none.
@@ -84,37 +72,6 @@ func (d *Doc) ID() string {
 		return ""
 	}
 	return id.Message().Interface().(*d4pb.Id).GetValue()
-}
-
-// SetID sets the resource's id.
-func (d *Doc) SetID(id string) {
-	d.msg.Set(d.field("id"), protoreflect.ValueOfMessage((&d4pb.Id{Value: id}).ProtoReflect()))
-}
-
-// SetMeta sets meta.versionId and meta.lastUpdated, keeping the rest of meta
-// (profiles, tags, security labels) as the client sent it.
-func (d *Doc) SetMeta(version int64, lastUpdated time.Time) {
-	f := d.field("meta")
-	meta := &d4pb.Meta{}
-	if d.msg.Has(f) {
-		meta = proto.Clone(d.msg.Get(f).Message().Interface()).(*d4pb.Meta)
-	}
-	meta.VersionId = &d4pb.Id{Value: strconv.FormatInt(version, 10)}
-	meta.LastUpdated = &d4pb.Instant{
-		ValueUs:   lastUpdated.UnixMicro(),
-		Timezone:  "Z",
-		Precision: d4pb.Instant_MILLISECOND,
-	}
-	d.msg.Set(f, protoreflect.ValueOfMessage(meta.ProtoReflect()))
-}
-
-// Marshal renders the resource as compact FHIR JSON.
-func (d *Doc) Marshal() ([]byte, error) {
-	b, err := marshaller.Marshal(d.cr)
-	if err != nil {
-		return nil, &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
-	}
-	return leadWith(b, "resourceType", "id", "meta")
 }
 
 func (d *Doc) field(name protoreflect.Name) protoreflect.FieldDescriptor {

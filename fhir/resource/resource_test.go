@@ -44,16 +44,30 @@ func TestParseReportsEveryIssue(t *testing.T) {
 	}
 }
 
-func TestSetMetaKeepsTheRest(t *testing.T) {
-	doc, err := resource.Parse([]byte(`{"resourceType":"Patient","id":"old","meta":{"versionId":"9","profile":["http://example.org/p"]},"gender":"female"}`))
-	require.NoError(t, err)
-	require.Equal(t, "old", doc.ID())
-	doc.SetID("new")
-	doc.SetMeta(3, time.Date(2026, 5, 6, 7, 8, 9, 123e6, time.UTC))
-	body, err := doc.Marshal()
-	require.NoError(t, err)
-	require.JSONEq(t, `{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z","profile":["http://example.org/p"]},"gender":"female"}`, string(body))
-	require.Regexp(t, `^\{"resourceType":"Patient","id":"new","meta":`, string(body))
+func TestRender(t *testing.T) {
+	lu := time.Date(2026, 5, 6, 7, 8, 9, 123e6, time.UTC)
+	cases := []struct {
+		name, in, want string
+	}{
+		{"meta kept, server values replace the client's",
+			`{"resourceType":"Patient","id":"old","meta":{"versionId":"9","profile":["http://example.org/p"],"lastUpdated":"2001-01-01T00:00:00Z"},"gender":"female"}`,
+			`{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z","profile":["http://example.org/p"]},"gender":"female"}`},
+		{"no meta, id and meta lead, order kept, whitespace gone",
+			"{\n  \"gender\": \"male\",\n  \"resourceType\": \"Patient\",\n  \"name\": [ {\"family\": \"Li, \\\"Jr\\\" }\"} ]\n}",
+			`{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z"},"gender":"male","name":[{"family":"Li, \"Jr\" }"}]}`},
+		{"extensions on id and on replaced meta values dropped",
+			`{"resourceType":"Patient","id":"a","_id":{"extension":[{"url":"http://x","valueString":"y"}]},"meta":{"versionId":"1","_versionId":{"extension":[{"url":"http://x","valueString":"y"}]},"tag":[{"code":"t"}]},"active":true}`,
+			`{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z","tag":[{"code":"t"}]},"active":true}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := resource.Parse([]byte(tc.in))
+			require.NoError(t, err)
+			body, err := doc.Render("new", 3, lu)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, string(body))
+		})
+	}
 }
 
 func TestSummaryAndElements(t *testing.T) {

@@ -3,8 +3,6 @@ package resource
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
@@ -133,55 +131,4 @@ func tagSubsetted(meta []byte) []byte {
 type property struct {
 	name  string
 	value json.RawMessage
-}
-
-// properties lists the top-level properties of a JSON object in order.
-func properties(body []byte) ([]property, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, fhir.Errorf(fhir.CodeException, "stored resource is not a JSON object")
-	}
-	var props []property
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fhir.Errorf(fhir.CodeException, "stored resource is not valid JSON")
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, fhir.Errorf(fhir.CodeException, "stored resource is not valid JSON")
-		}
-		props = append(props, property{name: tok.(string), value: v})
-	}
-	return props, nil
-}
-
-// leadWith moves the named top-level properties to the front, in that order.
-// google/fhir renders properties alphabetically; people reading a resource
-// expect resourceType, id and meta first, as the spec's examples have them.
-func leadWith(body []byte, names ...string) ([]byte, error) {
-	props, err := properties(body)
-	if err != nil {
-		return nil, err
-	}
-	rank := func(n string) int {
-		for i, m := range names {
-			if n == m {
-				return i
-			}
-		}
-		return len(names)
-	}
-	sort.SliceStable(props, func(i, j int) bool { return rank(props[i].name) < rank(props[j].name) })
-	out := make([]byte, 0, len(body))
-	out = append(out, '{')
-	for i, p := range props {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = strconv.AppendQuote(out, p.name)
-		out = append(out, ':')
-		out = append(out, p.value...)
-	}
-	return append(out, '}'), nil
 }

@@ -183,9 +183,7 @@ func (s *Service) version(typ string, doc *resource.Doc, id string, prev *fhir.R
 		r.Deleted = true
 		return r, nil
 	}
-	doc.SetID(id)
-	doc.SetMeta(vid, lu)
-	body, err := doc.Marshal()
+	body, err := doc.Render(id, vid, lu)
 	if err != nil {
 		return nil, err
 	}

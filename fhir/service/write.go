@@ -229,9 +229,7 @@ func sameContent(doc *resource.Doc, cur *fhir.Resource) (bool, error) {
 	if cur == nil || cur.Deleted {
 		return false, nil
 	}
-	doc.SetID(cur.ID)
-	doc.SetMeta(cur.VersionID, cur.LastUpdated)
-	body, err := doc.Marshal()
+	body, err := doc.Render(cur.ID, cur.VersionID, cur.LastUpdated)
 	if err != nil {
 		return false, err
 	}

@@ -19,11 +19,17 @@ type bulkInserts struct {
 	stmts map[string]*sql.Stmt
 }
 
+// keyDelete is the statement deleting a resource's rows of the given key
+// hashes, for each count up to bulkRows.
+func keyDelete(rows int) string {
+	return "DELETE FROM keyx WHERE id = ? AND h IN (" + placeholders(rows) + ")"
+}
+
 var bulkTables = []struct {
 	table, columns string
 	width          int
 }{
-	{"keys", "type, id, key", 3},
+	{"keyx", "h, id", 2},
 	{"strs", "type, id, param, value", 4},
 	{"ranges", "type, id, param, lo, hi", 5},
 }
@@ -43,6 +49,14 @@ func prepareBulk(db *sql.DB) (bulkInserts, error) {
 			b.stmts[fmt.Sprintf("%s/%d", t.table, rows)] = s
 		}
 	}
+	for rows := 1; rows <= bulkRows; rows++ {
+		s, err := db.Prepare(keyDelete(rows))
+		if err != nil {
+			b.close()
+			return b, err
+		}
+		b.stmts[fmt.Sprintf("keyx-delete/%d", rows)] = s
+	}
 	return b, nil
 }
 
@@ -56,6 +70,19 @@ func (b *bulkInserts) insert(ctx context.Context, tx *sql.Tx, table string, widt
 			return err
 		}
 		args = args[rows*width:]
+	}
+	return nil
+}
+
+// deleteKeys deletes the keyx rows of id with the given hashes.
+func (b *bulkInserts) deleteKeys(ctx context.Context, tx *sql.Tx, id string, hashes []any) error {
+	for len(hashes) > 0 {
+		rows := min(bulkRows, len(hashes))
+		stmt := b.stmts[fmt.Sprintf("keyx-delete/%d", rows)]
+		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, append([]any{id}, hashes[:rows]...)...); err != nil {
+			return err
+		}
+		hashes = hashes[rows:]
 	}
 	return nil
 }

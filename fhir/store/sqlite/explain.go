@@ -74,7 +74,7 @@ func indexOf(p fhir.Pred) string {
 	}
 	switch p.Any[0].Kind {
 	case fhir.MatchKey:
-		return "keys_lookup (type, key, id)"
+		return "keyx primary key (hash of type and key, id)"
 	case fhir.MatchPrefix:
 		return "strs primary key (type, param, value, id)"
 	case fhir.MatchContains:

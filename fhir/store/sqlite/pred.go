@@ -28,7 +28,7 @@ func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 	for _, m := range p.Any {
 		switch m.Kind {
 		case fhir.MatchKey:
-			keys = append(keys, m.Key)
+			keys = append(keys, keyHash(typ, m.Key))
 		case fhir.MatchPrefix:
 			subs = append(subs, `SELECT id FROM strs WHERE type = ? AND param = ? AND value >= ? AND value < ?`)
 			args = append(args, typ, m.Param, m.Text, m.Text+maxRune)
@@ -42,8 +42,8 @@ func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 		}
 	}
 	if len(keys) > 0 {
-		subs = append([]string{`SELECT id FROM keys WHERE type = ? AND key IN (` + placeholders(len(keys)) + `)`}, subs...)
-		args = append(append([]any{typ}, keys...), args...)
+		subs = append([]string{`SELECT id FROM keyx WHERE h IN (` + placeholders(len(keys)) + `)`}, subs...)
+		args = append(keys, args...)
 	}
 	if len(subs) == 0 {
 		subs = []string{`SELECT NULL AS id WHERE 0`} // no match can hold

@@ -9,7 +9,7 @@ import (
 )
 
 // Reindex implements fhir.Store: one transaction on the writer connection
-// checks each entry's current version and replaces its keys, strs and
+// checks each entry's current version and replaces its keyx, strs and
 // ranges rows. The writer has a single connection, so this transaction and
 // the group commit's run one after the other: a write cannot land between
 // an entry's check and its rewrite.
@@ -27,20 +27,23 @@ func (s *Store) Reindex(ctx context.Context, typ string, entries []fhir.Reindexe
 		e := &entries[i]
 		var cur int64
 		var deleted bool
-		err := tx.QueryRowContext(ctx, `SELECT vid, deleted FROM resource WHERE type = ? AND id = ?`, typ, e.ID).Scan(&cur, &deleted)
+		var oldHashes []byte
+		err := tx.QueryRowContext(ctx, `SELECT vid, deleted, kh FROM resource WHERE type = ? AND id = ?`, typ, e.ID).Scan(&cur, &deleted, &oldHashes)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && (cur != e.VersionID || deleted) {
 			continue
 		}
 		if err != nil {
 			return 0, storeErr(err)
 		}
-		for _, del := range []*sql.Stmt{s.ws.deleteKeys, s.ws.deleteStrs, s.ws.deleteRanges} {
-			if _, err = tx.StmtContext(ctx, del).ExecContext(ctx, typ, e.ID); err != nil {
-				return 0, storeErr(err)
-			}
+		if err := s.deleteIndex(ctx, tx, typ, e.ID, oldHashes); err != nil {
+			return 0, storeErr(err)
 		}
 		r := &fhir.Resource{Type: typ, ID: e.ID, Index: e.Index}
-		if err := s.insertIndex(ctx, tx, r); err != nil {
+		hashes, blob := keyHashes(typ, e.Index.Keys)
+		if err := s.insertIndex(ctx, tx, r, hashes); err != nil {
+			return 0, storeErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE resource SET kh = ? WHERE type = ? AND id = ?`, blob, typ, e.ID); err != nil {
 			return 0, storeErr(err)
 		}
 		applied++

@@ -1,5 +1,16 @@
 package sqlite
 
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// schemaVersion is kept in PRAGMA user_version. Version 2 keys the search
+// keys by hash (keyhash.go); a file of another version is refused rather
+// than read wrongly.
+const schemaVersion = 2
+
 // schema is applied at every Open; each statement is idempotent.
 const schema = `
 CREATE TABLE IF NOT EXISTS history (
@@ -22,16 +33,15 @@ CREATE TABLE IF NOT EXISTS resource (
 	vid     INTEGER NOT NULL,
 	hseq    INTEGER NOT NULL REFERENCES history (seq),
 	deleted INTEGER NOT NULL,
+	kh      BLOB, -- the key hashes of the current version, to delete them by
 	PRIMARY KEY (type, id)
 ) WITHOUT ROWID;
 
-CREATE TABLE IF NOT EXISTS keys (
-	type TEXT NOT NULL,
-	id   TEXT NOT NULL,
-	key  TEXT NOT NULL,
-	PRIMARY KEY (type, id, key)
+CREATE TABLE IF NOT EXISTS keyx (
+	h  INTEGER NOT NULL, -- keyHash(type, key)
+	id TEXT    NOT NULL,
+	PRIMARY KEY (h, id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS keys_lookup ON keys (type, key, id);
 
 CREATE TABLE IF NOT EXISTS strs (
 	type  TEXT NOT NULL,
@@ -53,3 +63,24 @@ CREATE TABLE IF NOT EXISTS ranges (
 CREATE INDEX IF NOT EXISTS ranges_lo ON ranges (type, param, lo);
 CREATE INDEX IF NOT EXISTS ranges_hi ON ranges (type, param, hi);
 `
+
+// migrate creates the schema in a new file and refuses a file written in
+// another layout (there is no data to carry over yet: a store of an
+// earlier build is re-imported, see the README).
+func migrate(ctx context.Context, db *sql.DB) error {
+	var version, tables int
+	if err := db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'history'`).Scan(&tables); err != nil {
+		return err
+	}
+	if tables > 0 && version != schemaVersion {
+		return fmt.Errorf("the data file has layout %d, this build reads layout %d: re-import the data into an empty data directory", version, schemaVersion)
+	}
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion))
+	return err
+}

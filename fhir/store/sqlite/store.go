@@ -66,6 +66,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	dsn := func(extra string) string {
 		q := url.Values{}
+		q.Add("_pragma", "page_size(16384)")
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous("+sync+")")
 		q.Add("_pragma", "busy_timeout(10000)")
@@ -86,16 +87,19 @@ func Open(dir string, opts Options) (*Store, error) {
 		return "file:" + path + "?" + q.Encode()
 	}
 	s := &Store{flock: flock, locks: newKeyLocks()}
-	if s.w, err = sql.Open("sqlite", dsn("_txlock=immediate")); err != nil {
+	// The writer's cache holds the index pages a batch dirties: with the
+	// default size a large transaction spilled pages to the WAL mid-way and
+	// wrote them again at commit.
+	if s.w, err = sql.Open("sqlite", dsn("_txlock=immediate")+"&_pragma=cache_size(-262144)"); err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.w.SetMaxOpenConns(1)
 	s.w.SetMaxIdleConns(1)
 	s.w.SetConnMaxLifetime(0)
-	if _, err := s.w.Exec(schema); err != nil {
+	if err := migrate(context.Background(), s.w); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("create schema: %w", err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := s.ws.prepare(s.w); err != nil {
 		s.Close()
@@ -174,12 +178,11 @@ func (s *Store) close() error {
 // writeStmts are prepared once: parsing SQL was a tenth of a create's CPU.
 type writeStmts struct {
 	currentVersion, insertHistory, upsertResource *sql.Stmt
-	deleteKeys, deleteStrs, deleteRanges          *sql.Stmt
+	deleteStrs, deleteRanges                      *sql.Stmt
 }
 
 func (ws *writeStmts) all() []*sql.Stmt {
-	return []*sql.Stmt{ws.currentVersion, ws.insertHistory, ws.upsertResource, ws.deleteKeys, ws.deleteStrs,
-		ws.deleteRanges}
+	return []*sql.Stmt{ws.currentVersion, ws.insertHistory, ws.upsertResource, ws.deleteStrs, ws.deleteRanges}
 }
 
 func (ws *writeStmts) prepare(db *sql.DB) error {
@@ -187,11 +190,10 @@ func (ws *writeStmts) prepare(db *sql.DB) error {
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&ws.currentVersion, `SELECT vid FROM resource WHERE type = ? AND id = ?`},
+		{&ws.currentVersion, `SELECT vid, kh FROM resource WHERE type = ? AND id = ?`},
 		{&ws.insertHistory, `INSERT INTO history (type, id, vid, lu, deleted, method, body) VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		{&ws.upsertResource, `INSERT INTO resource (type, id, vid, hseq, deleted) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (type, id) DO UPDATE SET vid = excluded.vid, hseq = excluded.hseq, deleted = excluded.deleted`},
-		{&ws.deleteKeys, `DELETE FROM keys WHERE type = ? AND id = ?`},
+		{&ws.upsertResource, `INSERT INTO resource (type, id, vid, hseq, deleted, kh) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (type, id) DO UPDATE SET vid = excluded.vid, hseq = excluded.hseq, deleted = excluded.deleted, kh = excluded.kh`},
 		{&ws.deleteStrs, `DELETE FROM strs WHERE type = ? AND id = ?`},
 		{&ws.deleteRanges, `DELETE FROM ranges WHERE type = ? AND id = ?`},
 	} {
@@ -232,7 +234,8 @@ func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error
 	if len(ws) > 1 {
 		for _, w := range ws {
 			var cur int64
-			err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, w.R.Type, w.R.ID).Scan(&cur)
+			var kh []byte
+			err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, w.R.Type, w.R.ID).Scan(&cur, &kh)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return storeErr(err)
 			}
@@ -259,7 +262,8 @@ func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error
 // returns CodeConflict only from the check, before writing anything.
 func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, expect int64) error {
 	var cur int64
-	err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, r.Type, r.ID).Scan(&cur)
+	var oldHashes []byte
+	err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, r.Type, r.ID).Scan(&cur, &oldHashes)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return storeErr(err)
 	}
@@ -275,32 +279,48 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, expe
 	if err != nil {
 		return storeErr(err)
 	}
-	if _, err = tx.StmtContext(ctx, s.ws.upsertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted); err != nil {
+	var hashes []any
+	var blob []byte
+	if !r.Deleted {
+		hashes, blob = keyHashes(r.Type, r.Index.Keys)
+	}
+	if _, err = tx.StmtContext(ctx, s.ws.upsertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted, blob); err != nil {
 		return storeErr(err)
 	}
 	if expect > 0 {
-		for _, del := range []*sql.Stmt{s.ws.deleteKeys, s.ws.deleteStrs, s.ws.deleteRanges} {
-			if _, err = tx.StmtContext(ctx, del).ExecContext(ctx, r.Type, r.ID); err != nil {
-				return storeErr(err)
-			}
+		if err = s.deleteIndex(ctx, tx, r.Type, r.ID, oldHashes); err != nil {
+			return storeErr(err)
 		}
 	}
 	if !r.Deleted {
-		if err = s.insertIndex(ctx, tx, r); err != nil {
+		if err = s.insertIndex(ctx, tx, r, hashes); err != nil {
 			return storeErr(err)
 		}
 	}
 	return nil
 }
 
-// insertIndex writes the index entries of r, a multi-row INSERT per table
-// (one statement runs far faster than one per row in SQLite).
-func (s *Store) insertIndex(ctx context.Context, tx *sql.Tx, r *fhir.Resource) error {
-	var args []any
-	for _, k := range r.Index.Keys {
-		args = append(args, r.Type, r.ID, k)
+// deleteIndex removes the index rows of typ/id, whose key hashes are
+// packed in hashes.
+func (s *Store) deleteIndex(ctx context.Context, tx *sql.Tx, typ, id string, hashes []byte) error {
+	if err := s.bulk.deleteKeys(ctx, tx, id, unpackHashes(hashes)); err != nil {
+		return err
 	}
-	if err := s.bulk.insert(ctx, tx, "keys", 3, args); err != nil {
+	for _, del := range []*sql.Stmt{s.ws.deleteStrs, s.ws.deleteRanges} {
+		if _, err := tx.StmtContext(ctx, del).ExecContext(ctx, typ, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertIndex writes the index rows of r, whose key hashes are hashes.
+func (s *Store) insertIndex(ctx context.Context, tx *sql.Tx, r *fhir.Resource, hashes []any) error {
+	args := make([]any, 0, 2*len(hashes))
+	for _, h := range hashes {
+		args = append(args, h, r.ID)
+	}
+	if err := s.bulk.insert(ctx, tx, "keyx", 2, args); err != nil {
 		return err
 	}
 	args = args[:0]

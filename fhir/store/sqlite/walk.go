@@ -84,7 +84,7 @@ func predExists(typ string, p fhir.Pred, row string) (string, []any) {
 	for _, m := range p.Any {
 		switch m.Kind {
 		case fhir.MatchKey:
-			keys = append(keys, m.Key)
+			keys = append(keys, keyHash(typ, m.Key))
 		case fhir.MatchPrefix:
 			ors = append(ors, found(`strs e WHERE e.type = ? AND e.id = `+row+` AND +e.param = ? AND e.value >= ? AND e.value < ?`))
 			args = append(args, typ, m.Param, m.Text, m.Text+maxRune)
@@ -98,8 +98,8 @@ func predExists(typ string, p fhir.Pred, row string) (string, []any) {
 		}
 	}
 	if len(keys) > 0 {
-		ors = append([]string{found(`keys e WHERE e.type = ? AND e.id = ` + row + ` AND e.key IN (` + placeholders(len(keys)) + `)`)}, ors...)
-		args = append(append([]any{typ}, keys...), args...)
+		ors = append([]string{found(`keyx e WHERE e.h IN (` + placeholders(len(keys)) + `) AND e.id = ` + row)}, ors...)
+		args = append(keys, args...)
 	}
 	if len(ors) == 0 {
 		return "0", nil

@@ -1,0 +1,177 @@
+package resource
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/trialfhir/trialfhir/fhir"
+)
+
+// Render returns the version of d the server stores: the JSON the client
+// sent, compacted, with resourceType, id and meta first, the id set to id
+// and meta.versionId and meta.lastUpdated set to version and lastUpdated
+// (the rest of meta, profiles, tags and security labels, kept as sent).
+//
+// The body is spliced rather than rendered from the parsed proto: Parse has
+// validated exactly these bytes, and re-marshalling them through google/fhir
+// cost as much CPU as parsing them (docs/benchmarks.md, ingest).
+func (d *Doc) Render(id string, version int64, lastUpdated time.Time) ([]byte, error) {
+	var compact bytes.Buffer
+	compact.Grow(len(d.body) + 96)
+	if err := json.Compact(&compact, d.body); err != nil {
+		return nil, renderErr(err)
+	}
+	props, err := properties(compact.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, compact.Len()+96)
+	out = append(out, `{"resourceType":`...)
+	out = strconv.AppendQuote(out, d.Type)
+	out = append(out, `,"id":`...)
+	out = strconv.AppendQuote(out, id)
+	out = append(out, `,"meta":{"versionId":"`...)
+	out = strconv.AppendInt(out, version, 10)
+	out = append(out, `","lastUpdated":"`...)
+	out = lastUpdated.UTC().AppendFormat(out, InstantLayout)
+	out = append(out, '"')
+	for _, p := range props {
+		if p.name != "meta" {
+			continue
+		}
+		meta, err := properties(p.value)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range meta {
+			switch m.name {
+			case "versionId", "_versionId", "lastUpdated", "_lastUpdated":
+				// The server's own values replace the client's, with
+				// any extensions the client put on them.
+			default:
+				out = appendMember(append(out, ','), m)
+			}
+		}
+	}
+	out = append(out, '}')
+	for _, p := range props {
+		switch p.name {
+		case "resourceType", "id", "_id", "meta":
+		default:
+			out = appendMember(append(out, ','), p)
+		}
+	}
+	return append(out, '}'), nil
+}
+
+// InstantLayout is how the server writes meta.lastUpdated: UTC, to the
+// millisecond it keeps.
+const InstantLayout = "2006-01-02T15:04:05.000Z"
+
+func appendMember(out []byte, p property) []byte {
+	out = strconv.AppendQuote(out, p.name)
+	out = append(out, ':')
+	return append(out, p.value...)
+}
+
+func renderErr(err error) error {
+	return &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
+}
+
+// properties lists the members of a JSON object in order, each value as
+// its raw bytes. The object must be valid JSON (every caller has it from
+// Parse or from the store); whitespace between tokens is allowed.
+func properties(obj []byte) ([]property, error) {
+	bad := func() ([]property, error) {
+		return nil, fhir.Errorf(fhir.CodeException, "stored resource is not a JSON object")
+	}
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return bad()
+	}
+	var props []property
+	for i = skipSpace(obj, i+1); i < len(obj) && obj[i] != '}'; {
+		if obj[i] != '"' {
+			return bad()
+		}
+		end := stringEnd(obj, i)
+		name := string(obj[i+1 : end-1])
+		if bytes.IndexByte(obj[i:end], '\\') >= 0 {
+			if err := json.Unmarshal(obj[i:end], &name); err != nil {
+				return bad()
+			}
+		}
+		i = skipSpace(obj, end)
+		if i >= len(obj) || obj[i] != ':' {
+			return bad()
+		}
+		i = skipSpace(obj, i+1)
+		vend := valueEnd(obj, i)
+		if vend <= i {
+			return bad()
+		}
+		props = append(props, property{name: name, value: obj[i:vend]})
+		i = skipSpace(obj, vend)
+		if i < len(obj) && obj[i] == ',' {
+			i = skipSpace(obj, i+1)
+		}
+	}
+	if i >= len(obj) {
+		return bad()
+	}
+	return props, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just after the JSON string starting at b[i].
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the index just after the JSON value starting at b[i].
+func valueEnd(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = stringEnd(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\t' && b[j] != '\r' {
+		j++
+	}
+	return j
+}
