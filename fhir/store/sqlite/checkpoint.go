@@ -9,11 +9,11 @@ import (
 // file.
 const CheckpointInterval = time.Second
 
-// MaxWALFrames bounds the WAL (pages of 4 KiB: 256 MiB). A passive
+// MaxWALFrames bounds the WAL (pages of PageSize: 256 MiB). A passive
 // checkpoint never rewinds the WAL while commits keep coming, so under a
 // sustained load (a hospital backlog) it would grow without end; past this
 // size the checkpointer restarts it, making writers wait for the copy once.
-const MaxWALFrames = 65536
+const MaxWALFrames = (256 << 20) / PageSize
 
 // checkpointer runs passive WAL checkpoints on its own connection. SQLite's
 // automatic checkpoint runs inside the commit that crosses the threshold, so

@@ -22,6 +22,12 @@ import (
 // FileName is the database file inside the data directory.
 const FileName = "trialfhir.db"
 
+// PageSize is the page size of a new database file. With SQLite's 4 KiB
+// an ingest spent a third more time in WAL writes (two system calls per
+// page frame), and reads go through a memory map, so a larger page costs
+// a read no extra copy.
+const PageSize = 16384
+
 // Options tune the embedded store.
 type Options struct {
 	// SyncFull makes every commit fsync (synchronous=FULL): durable against
@@ -66,7 +72,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	dsn := func(extra string) string {
 		q := url.Values{}
-		q.Add("_pragma", "page_size(16384)")
+		q.Add("_pragma", fmt.Sprintf("page_size(%d)", PageSize))
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous("+sync+")")
 		q.Add("_pragma", "busy_timeout(10000)")
@@ -231,53 +237,40 @@ func (s *Store) WriteAll(ctx context.Context, ws []fhir.Write) error {
 // writeReq applies the writes of one request inside tx: every version is
 // checked first, so a conflict returns before anything is written.
 func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error {
-	if len(ws) > 1 {
-		for _, w := range ws {
-			var cur int64
-			var kh []byte
-			err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, w.R.Type, w.R.ID).Scan(&cur, &kh)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return storeErr(err)
-			}
-			if cur != w.Expect {
+	olds := make([][]byte, len(ws))
+	for i, w := range ws {
+		var cur int64
+		err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, w.R.Type, w.R.ID).Scan(&cur, &olds[i])
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return storeErr(err)
+		}
+		if cur != w.Expect {
+			if len(ws) > 1 {
 				return fhir.EntryConflict(w, cur)
 			}
+			return fhir.Errorf(fhir.CodeConflict, "%s is at version %d, not %d", w.R.Ref(), cur, w.Expect)
 		}
 	}
-	for _, w := range ws {
-		if err := s.writeOne(ctx, tx, w.R, w.Expect); err != nil {
-			if len(ws) > 1 && fhir.ErrorCode(err) == fhir.CodeConflict {
-				// Checked above: cannot happen, but never report a
-				// half-written request as a clean conflict.
-				return fhir.Errorf(fhir.CodeException, "embedded store: conflict after check")
-			}
-			return err
+	for i, w := range ws {
+		if err := s.writeOne(ctx, tx, w.R, w.Expect > 0, olds[i]); err != nil {
+			return storeErr(err)
 		}
 	}
 	return nil
 }
 
-// writeOne applies one write inside the batch transaction tx: the
-// compare-and-set check, the version, the pointer to it and its index. It
-// returns CodeConflict only from the check, before writing anything.
-func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, expect int64) error {
-	var cur int64
-	var oldHashes []byte
-	err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, r.Type, r.ID).Scan(&cur, &oldHashes)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return storeErr(err)
-	}
-	if cur != expect {
-		return fhir.Errorf(fhir.CodeConflict, "%s is at version %d, not %d", r.Ref(), cur, expect)
-	}
+// writeOne writes one checked version inside the batch transaction tx: the
+// version, the pointer to it and its index, replacing the index of the
+// version before (replace), whose key hashes are oldHashes.
+func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, replace bool, oldHashes []byte) error {
 	res, err := tx.StmtContext(ctx, s.ws.insertHistory).ExecContext(ctx,
 		r.Type, r.ID, r.VersionID, r.LastUpdated.UnixMilli(), r.Deleted, r.Method, r.Body)
 	if err != nil {
-		return storeErr(err)
+		return err
 	}
 	seq, err := res.LastInsertId()
 	if err != nil {
-		return storeErr(err)
+		return err
 	}
 	var hashes []any
 	var blob []byte
@@ -285,17 +278,15 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, expe
 		hashes, blob = keyHashes(r.Type, r.Index.Keys)
 	}
 	if _, err = tx.StmtContext(ctx, s.ws.upsertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted, blob); err != nil {
-		return storeErr(err)
+		return err
 	}
-	if expect > 0 {
+	if replace {
 		if err = s.deleteIndex(ctx, tx, r.Type, r.ID, oldHashes); err != nil {
-			return storeErr(err)
+			return err
 		}
 	}
 	if !r.Deleted {
-		if err = s.insertIndex(ctx, tx, r, hashes); err != nil {
-			return storeErr(err)
-		}
+		return s.insertIndex(ctx, tx, r, hashes)
 	}
 	return nil
 }
