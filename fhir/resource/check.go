@@ -10,8 +10,9 @@ import (
 )
 
 // checkJSON enforces the JSON rules of R4 2.6.2 that google/fhir lets pass:
-// the body is one JSON object, and no property is null, an empty string, an
-// empty object or an empty array ("empty values are not allowed").
+// the body is one JSON object, no property is null, an empty string, an
+// empty object or an empty array ("empty values are not allowed"), and no
+// object has a property twice.
 func checkJSON(body []byte) error {
 	if json.Valid(body) && plainlyClean(body) {
 		return nil
@@ -20,12 +21,14 @@ func checkJSON(body []byte) error {
 }
 
 // plainlyClean scans valid JSON for anything checkJSON may object to,
-// without decoding it: an empty string, object or array, a null member,
-// nesting deeper than MaxDepth, or no top-level resourceType string. It may
+// without decoding it: an empty string, object or array, a null member, a
+// repeated property, nesting deeper than MaxDepth, or no top-level
+// resourceType string. It may
 // flag what is fine (an empty key); explainJSON then decides, with paths.
 // Decoding every resource only to find nothing cost a tenth of ingest.
 func plainlyClean(b []byte) bool {
 	var inArray [MaxDepth + 2]bool
+	var names [MaxDepth + 2][][]byte // the property names of each open object
 	depth := 0
 	hasType := false
 	for i := 0; i < len(b); i++ {
@@ -35,9 +38,15 @@ func plainlyClean(b []byte) bool {
 			if end == i+2 {
 				return false // ""
 			}
-			if depth == 1 && !inArray[1] && string(b[i:end]) == `"resourceType"` {
-				j := skipSpace(b, end)
-				if j < len(b) && b[j] == ':' {
+			if j := skipSpace(b, end); !inArray[depth] && j < len(b) && b[j] == ':' {
+				name := b[i:end]
+				for _, seen := range names[depth] {
+					if bytes.Equal(seen, name) {
+						return false // a repeated property
+					}
+				}
+				names[depth] = append(names[depth], name)
+				if depth == 1 && string(name) == `"resourceType"` {
 					j = skipSpace(b, j+1)
 					hasType = j+2 < len(b) && b[j] == '"' && b[j+1] != '"'
 				}
@@ -49,6 +58,7 @@ func plainlyClean(b []byte) bool {
 				return false
 			}
 			inArray[depth] = c == '['
+			names[depth] = names[depth][:0]
 			if j := skipSpace(b, i+1); j < len(b) && (b[j] == '}' || b[j] == ']') {
 				return false // {} or []
 			}
@@ -88,10 +98,65 @@ func explainJSON(body []byte) error {
 	}
 	var issues collector
 	walkEmpty(obj, root, &issues, 0)
+	if path, name := duplicateMember(body, root); path != "" {
+		issues = append(issues, fhir.Errorf(fhir.CodeStructure, "property %q appears twice in one object", name).At(path))
+	}
 	if len(issues) > 0 {
 		return issues.err()
 	}
 	return nil
+}
+
+// duplicateMember finds a property repeated in one object of the JSON
+// value v at path, returning its path and name. Decoding keeps only the
+// last of the two, but the server stores what the client sent, and readers
+// differ on which one counts; so a repeated property is refused.
+func duplicateMember(v []byte, path string) (string, string) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "", ""
+	}
+	switch v[0] {
+	case '{':
+		props, err := properties(v)
+		if err != nil {
+			return "", ""
+		}
+		seen := make(map[string]bool, len(props))
+		for _, p := range props {
+			if seen[p.name] {
+				return path + "." + p.name, p.name
+			}
+			seen[p.name] = true
+			if at, name := duplicateMember(p.value, path+"."+p.name); at != "" {
+				return at, name
+			}
+		}
+	case '[':
+		for i, e := range elements(v) {
+			if at, name := duplicateMember(e, fmt.Sprintf("%s[%d]", path, i)); at != "" {
+				return at, name
+			}
+		}
+	}
+	return "", ""
+}
+
+// elements lists the values of a valid JSON array.
+func elements(arr []byte) [][]byte {
+	var out [][]byte
+	for i := skipSpace(arr, 1); i < len(arr) && arr[i] != ']'; {
+		end := valueEnd(arr, i)
+		if end <= i {
+			return out
+		}
+		out = append(out, arr[i:end])
+		i = skipSpace(arr, end)
+		if i < len(arr) && arr[i] == ',' {
+			i = skipSpace(arr, i+1)
+		}
+	}
+	return out
 }
 
 func walkEmpty(v any, path string, issues *collector, depth int) {

@@ -25,6 +25,9 @@ func TestPlainlyCleanNeverHidesAProblem(t *testing.T) {
 		{"empty resourceType", `{"resourceType":"","id":"a"}`, false},
 		{"resourceType only nested", `{"contained":[{"resourceType":"Patient"}]}`, false},
 		{"not an object", `["resourceType"]`, false},
+		{"repeated property", `{"resourceType":"Patient","gender":"male","gender":"female"}`, false},
+		{"repeated property nested", `{"resourceType":"Patient","name":[{"family":"a"},{"family":"b","family":"c"}]}`, false},
+		{"same name in sibling objects", `{"resourceType":"Patient","name":[{"family":"a"},{"family":"b"}],"contact":[{"name":{"family":"c"}}]}`, true},
 		{"escaped quote in value", `{"resourceType":"Patient","name":[{"text":"a \"null\" {} []"}]}`, true},
 	}
 	for _, tc := range cases {

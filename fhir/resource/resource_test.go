@@ -25,6 +25,7 @@ func TestParseReportsEveryIssue(t *testing.T) {
 		{"not an object", `[1]`, []string{"structure "}},
 		{"no resourceType", `{"id":"a"}`, []string{"required resourceType"}},
 		{"trailing content", `{"resourceType":"Patient"} {}`, []string{"structure "}},
+		{"repeated property", `{"resourceType":"Patient","name":[{"given":["a"],"family":"x","family":"y"}]}`, []string{"structure Patient.name[0].family"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
