@@ -12,7 +12,8 @@ const CheckpointInterval = time.Second
 // MaxWALFrames bounds the WAL (pages of PageSize: 256 MiB). A passive
 // checkpoint never rewinds the WAL while commits keep coming, so under a
 // sustained load (a hospital backlog) it would grow without end; past this
-// size the checkpointer restarts it, making writers wait for the copy once.
+// size the writer truncates it between two batches (groupCommit.truncateWAL),
+// making writers wait for the copy once.
 const MaxWALFrames = (256 << 20) / PageSize
 
 // checkpointer runs passive WAL checkpoints on its own connection. SQLite's
@@ -22,17 +23,18 @@ const MaxWALFrames = (256 << 20) / PageSize
 // durability is unchanged: a commit is in the WAL before it is answered.
 type checkpointer struct {
 	db   *sql.DB
+	full func() // asks the writer to truncate the WAL
 	quit chan struct{}
 	done chan struct{}
 }
 
-func startCheckpointer(dsn string) (*checkpointer, error) {
+func startCheckpointer(dsn string, full func()) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	c := &checkpointer{db: db, quit: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{db: db, full: full, quit: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -52,8 +54,7 @@ func (c *checkpointer) run() {
 				continue
 			}
 			if frames > MaxWALFrames {
-				// TRUNCATE also gives the space back to the file system.
-				_, _ = c.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+				c.full()
 			}
 		}
 	}
