@@ -30,17 +30,31 @@ func mustUnmarshaller() *jsonformat.Unmarshaller {
 	return u
 }
 
-// Doc is a parsed, valid resource.
+// Doc is a parsed, valid resource. It keeps the JSON, not the parsed
+// proto: the proto only proves the JSON valid, and dropping it at once
+// keeps a large transaction's entries from each being held as both.
 type Doc struct {
 	Type string
+	id   string
 	body []byte // the JSON Parse validated
-	cr   *bcrpb.ContainedResource
-	msg  protoreflect.Message
 }
 
 // Parse parses and validates FHIR R4 JSON. It returns an *fhir.Error whose
 // Issues list every problem found, each with the FHIRPath of its element.
 func Parse(body []byte) (*Doc, error) {
+	msg, err := parseProto(body)
+	if err != nil {
+		return nil, err
+	}
+	doc := &Doc{Type: string(msg.Descriptor().Name()), body: body}
+	if id := msg.Get(msg.Descriptor().Fields().ByName("id")); id.Message().IsValid() {
+		doc.id = id.Message().Interface().(*d4pb.Id).GetValue()
+	}
+	return doc, nil
+}
+
+// parseProto validates body and returns the resource it holds as a proto.
+func parseProto(body []byte) (protoreflect.Message, error) {
 	if err := checkJSON(body); err != nil {
 		return nil, err
 	}
@@ -61,22 +75,11 @@ func Parse(body []byte) (*Doc, error) {
 	if field == nil {
 		return nil, fhir.Errorf(fhir.CodeStructure, "no resource in the body")
 	}
-	msg := cr.ProtoReflect().Get(field).Message()
-	return &Doc{Type: string(field.Message().Name()), body: body, cr: cr, msg: msg}, nil
+	return cr.ProtoReflect().Get(field).Message(), nil
 }
 
 // ID returns the resource's id, "" when it has none.
-func (d *Doc) ID() string {
-	id := d.msg.Get(d.field("id"))
-	if !id.Message().IsValid() {
-		return ""
-	}
-	return id.Message().Interface().(*d4pb.Id).GetValue()
-}
-
-func (d *Doc) field(name protoreflect.Name) protoreflect.FieldDescriptor {
-	return d.msg.Descriptor().Fields().ByName(name)
-}
+func (d *Doc) ID() string { return d.id }
 
 // collector is a google/fhir ErrorReporter gathering every validation issue.
 type collector []*fhir.Error

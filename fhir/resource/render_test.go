@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 
 // TestRenderMatchesGoogleFHIR holds Render, which splices id and meta into
 // the client's JSON, to what google/fhir renders from the parsed resource
-// with the same id and meta, over every official R4 example: the splice
+// with the same id and meta, over the official R4 examples: the splice
 // must neither lose nor invent content.
 func TestRenderMatchesGoogleFHIR(t *testing.T) {
 	dir := testfiles.R4Examples(t)
@@ -30,7 +31,14 @@ func TestRenderMatchesGoogleFHIR(t *testing.T) {
 	require.NoError(t, err)
 	lu := time.Date(2026, 5, 6, 7, 8, 9, 123e6, time.UTC)
 	compared := 0
+	perType := map[string]int{}
 	for _, f := range files {
+		// Four examples of each type (the file name starts with it) keep
+		// every type covered at a quarter of the cost of all 5,300.
+		typ, _, _ := strings.Cut(filepath.Base(f), "-")
+		if perType[typ]++; perType[typ] > 4 {
+			continue
+		}
 		body, err := os.ReadFile(f)
 		require.NoError(t, err)
 		doc, err := Parse(body)
@@ -40,15 +48,18 @@ func TestRenderMatchesGoogleFHIR(t *testing.T) {
 		got, err := doc.Render("rendered", 7, lu)
 		require.NoError(t, err, f)
 
-		doc.msg.Set(doc.field("id"), protoreflect.ValueOfMessage((&d4pb.Id{Value: "rendered"}).ProtoReflect()))
+		msg, err := parseProto(body)
+		require.NoError(t, err, f)
+		fields := msg.Descriptor().Fields()
+		msg.Set(fields.ByName("id"), protoreflect.ValueOfMessage((&d4pb.Id{Value: "rendered"}).ProtoReflect()))
 		meta := &d4pb.Meta{}
-		if mf := doc.field("meta"); doc.msg.Has(mf) {
-			meta = proto.Clone(doc.msg.Get(mf).Message().Interface()).(*d4pb.Meta)
+		if mf := fields.ByName("meta"); msg.Has(mf) {
+			meta = proto.Clone(msg.Get(mf).Message().Interface()).(*d4pb.Meta)
 		}
 		meta.VersionId = &d4pb.Id{Value: strconv.Itoa(7)}
 		meta.LastUpdated = &d4pb.Instant{ValueUs: lu.UnixMicro(), Timezone: "Z", Precision: d4pb.Instant_MILLISECOND}
-		doc.msg.Set(doc.field("meta"), protoreflect.ValueOfMessage(meta.ProtoReflect()))
-		want, err := m.Marshal(doc.cr)
+		msg.Set(fields.ByName("meta"), protoreflect.ValueOfMessage(meta.ProtoReflect()))
+		want, err := m.MarshalResource(msg.Interface())
 		require.NoError(t, err, f)
 
 		var g, w any
