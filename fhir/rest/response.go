@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -49,7 +50,9 @@ func (a *api) responseBundle(c echo.Context, typ string, entries []service.Entry
 		case res.Outcome == service.Searched:
 			e.Resource = searchsetOf(base, res.Search)
 		case res.Outcome == service.Found:
-			e.Resource = res.Resource.Body
+			if !strings.EqualFold(entries[i].Request.Method, http.MethodHead) { // HEAD is GET without the body
+				e.Resource = res.Resource.Body
+			}
 		case res.Outcome == service.NotModified, res.Resource == nil, res.Resource.Deleted:
 		case ret == "representation":
 			e.Resource = res.Resource.Body
