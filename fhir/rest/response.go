@@ -53,11 +53,11 @@ func (a *api) responseBundle(c echo.Context, typ string, entries []service.Entry
 			if !strings.EqualFold(entries[i].Request.Method, http.MethodHead) { // HEAD is GET without the body
 				e.Resource = res.Resource.Body
 			}
+		case ret == "OperationOutcome" && res.Outcome != service.NotModified:
+			e.Response.Outcome = information("informational", "information", outcomeText[res.Outcome])
 		case res.Outcome == service.NotModified, res.Resource == nil, res.Resource.Deleted:
 		case ret == "representation":
 			e.Resource = res.Resource.Body
-		case ret == "OperationOutcome":
-			e.Response.Outcome = information("informational", "information", outcomeText[res.Outcome])
 		}
 		b.Entry[i] = e
 	}
@@ -69,7 +69,8 @@ func (a *api) responseBundle(c echo.Context, typ string, entries []service.Entry
 }
 
 var outcomeText = map[service.Outcome]string{service.Created: "created", service.Updated: "updated",
-	service.Matched: "a resource matching ifNoneExist already exists; nothing created"}
+	service.Matched: "a resource matching ifNoneExist already exists; nothing created",
+	service.Deleted: "deleted", service.NoneFound: "nothing to delete"}
 
 // searchsetOf renders the page of a search entry as a searchset Bundle.
 func searchsetOf(base string, page *service.SearchResult) []byte {

@@ -112,7 +112,8 @@ func TestTransactionConformance(t *testing.T) {
 					require.Regexp(t, locationPattern, e.Response.Location)
 				}
 			}},
-		{name: "prefer OperationOutcome", headers: []string{"Prefer", "return=OperationOutcome"}, body: txBundle("batch", createAndUpdate...), status: 200, entries: []string{"201 Created", "200 OK"},
+		{name: "prefer OperationOutcome", headers: []string{"Prefer", "return=OperationOutcome"}, body: txBundle("batch", append(createAndUpdate, txEntry("", "DELETE", "Patient/b", ""))...),
+			status: 200, entries: []string{"201 Created", "200 OK", "204 No Content"},
 			check: func(t *testing.T, c *client, got bundleReply) {
 				for _, e := range got.Entry {
 					require.Empty(t, e.Resource)
@@ -191,6 +192,26 @@ func TestTransactionConformance(t *testing.T) {
 			txEntry(uuidA, "POST", "Patient", `{"resourceType":"Patient"}`),
 			txEntry("", "POST", "Observation", `{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"`+uuidB+`"}}`),
 		), status: 400, code: "invalid", expr: "Bundle.entry[1]"},
+		{name: "placeholders in uri elements", body: txBundle("transaction",
+			txEntry(uuidA, "POST", "Patient", `{"resourceType":"Patient","identifier":[{"system":"urn:ietf:rfc:3986","value":"`+uuidA+`"}]}`),
+			txEntry(uuidB, "POST", "DocumentReference", `{"resourceType":"DocumentReference","status":"current",`+
+				`"extension":[{"url":"http://example.org/about","valueUri":"`+uuidA+`"}],`+
+				`"content":[{"attachment":{"url":"`+uuidA+`"}}],"subject":{"reference":"`+uuidA+`"}}`),
+			txEntry("", "PATCH", "Patient/a", jsonPatchBinary(`[{"op":"add","path":"/link","value":[{"type":"seealso","other":{"reference":"`+uuidA+`"}}]}]`)),
+		), status: 200, entries: []string{"201 Created", "201 Created", "200 OK"},
+			check: func(t *testing.T, c *client, got bundleReply) {
+				p := strings.TrimSuffix(got.Entry[0].Response.Location, "/_history/1")
+				doc := string(c.do("GET", "/"+strings.TrimSuffix(got.Entry[1].Response.Location, "/_history/1"), "").body)
+				require.Contains(t, doc, `"valueUri":"`+p+`"`)
+				require.Contains(t, doc, `"url":"`+p+`"`)
+				require.Contains(t, doc, `"url":"http://example.org/about"`)
+				require.Contains(t, doc, `"subject":{"reference":"`+p+`"}`)
+				require.Contains(t, string(c.do("GET", "/"+p, "").body), `"value":"`+uuidA+`"`, "an identifier is a string, not a uri")
+				require.Contains(t, string(c.do("GET", "/Patient/a", "").body), `"reference":"`+p+`"`, "a patch's references are rewritten")
+			}},
+		{name: "narrative link to a urn:uuid not in the bundle", body: txBundle("transaction",
+			txEntry("", "POST", "Patient", `{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"`+uuidB+`\">x</a></div>"}}`),
+		), status: 400, code: "invalid", expr: "Bundle.entry[0]"},
 		{name: "invalid resource rolls back writes of every kind", body: txBundle("transaction",
 			txEntry("", "DELETE", "Patient/b", ""),
 			txEntry("", "PUT", "Patient/a", `{"resourceType":"Patient","id":"a","active":true}`),
@@ -259,29 +280,31 @@ func TestTransactionConformance(t *testing.T) {
 				require.Contains(t, string(got.Entry[2].Response.Outcome), "not-supported")
 			}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := newEmbedded(t)
-			txSeed(t, c)
-			before := c.total(t, "/Patient")
-			body := strings.ReplaceAll(tc.body, "{base}", c.base)
-			res := c.do("POST", "", body, tc.headers...)
-			if tc.status != http.StatusOK {
-				var expr []string
-				if tc.expr != "" {
-					expr = append(expr, tc.expr)
+		for _, st := range stores {
+			t.Run(st.name+"/"+tc.name, func(t *testing.T) {
+				c := startAPI(t, st.open(t))
+				txSeed(t, c)
+				before := c.total(t, "/Patient")
+				body := strings.ReplaceAll(tc.body, "{base}", c.base)
+				res := c.do("POST", "", body, tc.headers...)
+				if tc.status != http.StatusOK {
+					var expr []string
+					if tc.expr != "" {
+						expr = append(expr, tc.expr)
+					}
+					res.requireOutcome(t, tc.status, tc.code, expr...)
+					require.Equal(t, before, c.total(t, "/Patient"), "nothing written")
+					require.Equal(t, http.StatusOK, c.do("GET", "/Patient/b", "").status, "nothing deleted")
+					require.Contains(t, string(c.do("GET", "/Patient/a", "").body), `"versionId":"1"`, "nothing updated")
+					return
 				}
-				res.requireOutcome(t, tc.status, tc.code, expr...)
-				require.Equal(t, before, c.total(t, "/Patient"), "nothing written")
-				require.Equal(t, http.StatusOK, c.do("GET", "/Patient/b", "").status, "nothing deleted")
-				require.Contains(t, string(c.do("GET", "/Patient/a", "").body), `"versionId":"1"`, "nothing updated")
-				return
-			}
-			got := res.bundle(t)
-			require.Equal(t, tc.entries, append([]string{}, statuses(got)...), "%s", res.body)
-			if tc.check != nil {
-				tc.check(t, c, got)
-			}
-		})
+				got := res.bundle(t)
+				require.Equal(t, tc.entries, append([]string{}, statuses(got)...), "%s", res.body)
+				if tc.check != nil {
+					tc.check(t, c, got)
+				}
+			})
+		}
 	}
 }
 

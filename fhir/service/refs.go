@@ -57,8 +57,20 @@ func (r *txRefs) rewrite(body []byte) ([]byte, error) {
 			first = err
 		}
 		return nv, changed
-	})
+	}, r.placeholder)
 	return out, first
+}
+
+// placeholder resolves a urn:uuid or urn:oid fullUrl of the transaction
+// found in an element of type uri, url, uuid or oid: R4 3.1.0.11.2 has
+// those replaced too. Other values of such elements (canonical URLs among
+// them) stay as they are, even when they equal an absolute fullUrl.
+func (r *txRefs) placeholder(v string) (string, bool) {
+	if !strings.HasPrefix(v, "urn:uuid:") && !strings.HasPrefix(v, "urn:oid:") {
+		return v, false
+	}
+	ref, ok := r.refs[v]
+	return ref, ok
 }
 
 func (r *txRefs) resolve(v string) (string, bool, error) {
@@ -126,10 +138,12 @@ func typeIDTail(u, typ string) (string, bool) {
 // string value of a "reference" property, wherever it is (contained
 // resources and extensions included), and the href and src attributes of
 // narrative "div" values (R4 3.1.0.11.2: "references ... in the narrative
-// must be updated too"). resolve reports whether it changed a value. The
-// body is scanned once, without decoding it: strings of other properties,
-// identifiers among them, are never touched, however they look.
-func rewriteRefs(body []byte, resolve func(string) (string, bool)) []byte {
+// must be updated too"). Values of properties that are uri, url, uuid or
+// oid by their name (uriProperty) go to resolveURI. A resolver reports
+// whether it changed a value. The body is scanned once, without decoding
+// it: strings of other properties, identifiers among them, are never
+// touched, however they look.
+func rewriteRefs(body []byte, resolve, resolveURI func(string) (string, bool)) []byte {
 	var out []byte
 	last := 0 // body[:last] is in out already, when out is not nil
 	key := ""
@@ -148,14 +162,17 @@ func rewriteRefs(body []byte, resolve func(string) (string, bool)) []byte {
 			i = end
 			continue
 		}
-		if key == "reference" || key == "div" {
+		if key == "reference" || key == "div" || uriProperty(key) {
 			var v string
 			if json.Unmarshal(body[i:end], &v) == nil {
 				nv, changed := v, false
-				if key == "reference" {
+				switch key {
+				case "reference":
 					nv, changed = resolve(v)
-				} else {
+				case "div":
 					nv, changed = rewriteNarrative(v, resolve)
+				default:
+					nv, changed = resolveURI(v)
 				}
 				if changed {
 					enc, _ := json.Marshal(nv)
@@ -170,6 +187,23 @@ func rewriteRefs(body []byte, resolve func(string) (string, bool)) []byte {
 		return body
 	}
 	return append(out, body[last:]...)
+}
+
+// uriProperty reports whether a property is of a type uri, url, uuid or
+// oid by its name: the value[x] and other choice elements of those types
+// (valueUri, valueUrl, ...), and the url and uri elements (Attachment.url,
+// Extension.url). Without a schema at hand, the name stands for the type; a value is rewritten only when it is a placeholder fullUrl of
+// the transaction, so a misjudged name can change nothing else.
+func uriProperty(key string) bool {
+	if key == "url" || key == "uri" {
+		return true
+	}
+	for _, suffix := range []string{"Uri", "Url", "Uuid", "Oid"} {
+		if len(key) > len(suffix) && strings.HasSuffix(key, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // stringEnd returns the index just after the JSON string starting at
