@@ -265,6 +265,23 @@ func TestTransactionConformance(t *testing.T) {
 				require.Contains(t, string(c.do("GET", "/Patient/a", "").body), `"active":true`)
 				require.Contains(t, string(c.do("GET", "/Patient/b", "").body), `"value":"bb"`)
 			}},
+		{name: "json patch operations", body: txBundle("batch",
+			txEntry("", "PATCH", "Patient/a", jsonPatchBinary(`[{"op":"add","path":"/name","value":[{"family":"X"}]},`+
+				`{"op":"add","path":"/name/0/given","value":["A"]},{"op":"add","path":"/name/0/given/-","value":"C"},`+
+				`{"op":"add","path":"/name/0/given/1","value":"B"},{"op":"copy","from":"/name/0","path":"/name/1"},`+
+				`{"op":"replace","path":"/name/1/family","value":"Y"},{"op":"move","from":"/name/1","path":"/name/0"},`+
+				`{"op":"test","path":"/name/0/family","value":"Y"},{"op":"remove","path":"/identifier/0"},`+
+				`{"op":"add","path":"/multipleBirthInteger","value":2},{"op":"test","path":"/multipleBirthInteger","value":2.0}]`)),
+			txEntry("", "PATCH", "Patient/b", jsonPatchBinary(`[{"op":"remove","path":"/name"}]`)),
+			txEntry("", "PATCH", "Patient/b", jsonPatchBinary(`[{"op":"add","path":"/identifier/5","value":{}}]`)),
+			txEntry("", "PATCH", "Patient/b", jsonPatchBinary(`[{"op":"jump","path":"/x"}]`)),
+			txEntry("", "PATCH", "Patient/b", jsonPatchBinary(`{"op":"add"}`)),
+		), status: 200, entries: []string{"200 OK", "422 Unprocessable Entity", "422 Unprocessable Entity", "400 Bad Request", "400 Bad Request"},
+			check: func(t *testing.T, c *client, got bundleReply) {
+				a := string(c.do("GET", "/Patient/a", "").body)
+				require.Contains(t, a, `"name":[{"family":"Y","given":["A","B","C"]},{"family":"X","given":["A","B","C"]}]`)
+				require.NotContains(t, a, `"identifier"`, "the one identifier removed, the empty list with it")
+			}},
 		{name: "json patch failing its test", body: txBundle("transaction",
 			txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`),
 			txEntry("", "PATCH", "Patient/a", jsonPatchBinary(`[{"op":"test","path":"/active","value":true}]`)),

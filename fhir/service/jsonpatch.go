@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"math/big"
 	"reflect"
 	"strconv"
 	"strings"
@@ -72,7 +73,42 @@ func applyJSONPatch(doc []byte, ops []patchOp) ([]byte, error) {
 			return nil, fe
 		}
 	}
-	return json.Marshal(root)
+	// FHIR JSON has no empty arrays or objects: a patch removing the last
+	// item of a list removes the list.
+	return json.Marshal(prune(root))
+}
+
+// prune drops the empty arrays and objects inside v.
+func prune(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if e = prune(e); empty(e) {
+				delete(x, k)
+			} else {
+				x[k] = e
+			}
+		}
+	case []any:
+		kept := x[:0]
+		for _, e := range x {
+			if e = prune(e); !empty(e) {
+				kept = append(kept, e)
+			}
+		}
+		return kept
+	}
+	return v
+}
+
+func empty(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 func decodeJSON(b []byte, v any) error {
@@ -135,6 +171,7 @@ func applyOp(root any, op patchOp) (any, error) {
 			root, v, err = removeAt(root, src)
 		} else {
 			v, err = getAt(root, src)
+			v = deepCopy(v) // the copy must not share its maps with the source
 		}
 		if err != nil {
 			return nil, err
@@ -144,26 +181,41 @@ func applyOp(root any, op patchOp) (any, error) {
 	return nil, fhir.Errorf(fhir.CodeInvalid, "unknown JSON Patch op %q", op.Op)
 }
 
-// normalize makes numbers comparable by value (1 and 1.0 are equal).
+// deepCopy copies a decoded JSON value, maps and slices included.
+func deepCopy(v any) any { return mapLeaves(v, func(l any) any { return l }) }
+
+// exactNumber is a JSON number in lowest terms, exact (math/big.Rat).
+type exactNumber string
+
+// normalize makes numbers comparable by exact value (1 and 1.0 are equal).
 func normalize(v any) any {
+	return mapLeaves(v, func(l any) any {
+		if n, ok := l.(json.Number); ok {
+			if r, ok := new(big.Rat).SetString(n.String()); ok {
+				return exactNumber(r.RatString())
+			}
+		}
+		return l
+	})
+}
+
+// mapLeaves returns a copy of v with every leaf replaced by f(leaf).
+func mapLeaves(v any, f func(any) any) any {
 	switch x := v.(type) {
-	case json.Number:
-		f, _ := x.Float64()
-		return f
 	case []any:
 		out := make([]any, len(x))
 		for i := range x {
-			out[i] = normalize(x[i])
+			out[i] = mapLeaves(x[i], f)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = normalize(e)
+			out[k] = mapLeaves(e, f)
 		}
 		return out
 	}
-	return v
+	return f(v)
 }
 
 // pointer splits a JSON Pointer (RFC 6901) into unescaped tokens.
