@@ -108,6 +108,12 @@ func decodeEntries(dec *json.Decoder, maxEntries int) (*requestBundle, error) {
 			return nil, bad(err)
 		}
 	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, bad(err)
+	}
+	if _, err := dec.Token(); err != io.EOF { // nothing after the Bundle
+		return nil, bad(err)
+	}
 	if resourceType != "Bundle" {
 		return nil, fhir.Errorf(fhir.CodeInvalid, "the body of a POST to the base must be a Bundle").At("resourceType")
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -232,6 +233,8 @@ func TestTransactionConformance(t *testing.T) {
 		{name: "no type", body: `{"resourceType":"Bundle"}`, status: 400, code: "invalid"},
 		{name: "not a bundle", body: `{"resourceType":"Patient"}`, status: 400, code: "invalid"},
 		{name: "bad json", body: `{"resourceType":"Bundle","type":"batch","entry":[`, status: 400, code: "structure"},
+		{name: "data after the bundle", body: `{"resourceType":"Bundle","type":"batch"} {"resourceType":"Bundle","type":"batch"}`,
+			status: 400, code: "structure"},
 		{name: "empty transaction", body: `{"resourceType":"Bundle","type":"transaction"}`, status: 200, entries: []string{},
 			check: func(t *testing.T, c *client, got bundleReply) {
 				require.Equal(t, "transaction-response", got.Type)
@@ -350,6 +353,33 @@ func TestBundleLimitOptions(t *testing.T) {
 			}
 			res.requireOutcome(t, tc.status, "too-costly")
 			require.Equal(t, before, c.total(t, "/Patient"))
+		})
+	}
+}
+
+// TestConcurrentConditionalEntries sends batches and transactions with the
+// same ifNoneExist at once: the patient is created once, and every other
+// entry reports the match.
+func TestConcurrentConditionalEntries(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			c := startAPI(t, st.open(t))
+			replies := make([]reply, 8)
+			var wg sync.WaitGroup
+			for i := range replies {
+				wg.Go(func() {
+					typ := []string{"batch", "transaction"}[i%2]
+					replies[i] = c.do("POST", "", txBundle(typ, txEntry("", "POST", "Patient",
+						`{"resourceType":"Patient","identifier":[{"system":"s","value":"race"}]}`, "ifNoneExist", "identifier=s|race")))
+				})
+			}
+			wg.Wait()
+			var got []string
+			for _, r := range replies {
+				got = append(got, statuses(r.bundle(t))...)
+			}
+			require.ElementsMatch(t, []string{"201 Created", "200 OK", "200 OK", "200 OK", "200 OK", "200 OK", "200 OK", "200 OK"}, got)
+			require.Equal(t, "1", c.total(t, "/Patient?identifier=s|race"))
 		})
 	}
 }
