@@ -2,6 +2,7 @@ package rest_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -172,6 +173,22 @@ func TestTransactionConformance(t *testing.T) {
 				require.Empty(t, got.Entry[0].Resource, "304 has no body")
 				require.Equal(t, `W/"1"`, got.Entry[4].Response.Etag)
 				require.Contains(t, string(got.Entry[6].Response.Outcome), "OperationOutcome")
+			}},
+		{name: "search entry pages", body: txBundle("batch",
+			txEntry("", "GET", "Patient?_count=3&_sort=_id", ""),
+		), status: 200, entries: []string{"200 OK"},
+			check: func(t *testing.T, c *client, got bundleReply) {
+				var set struct {
+					Type string
+					Link []struct{ Relation, URL string }
+				}
+				require.NoError(t, json.Unmarshal(got.Entry[0].Resource, &set))
+				require.Equal(t, "searchset", set.Type)
+				require.Len(t, set.Link, 2)
+				require.Equal(t, c.base+"/Patient?_count=3&_sort=_id", set.Link[0].URL)
+				require.Equal(t, "next", set.Link[1].Relation)
+				next := c.do("GET", strings.TrimPrefix(set.Link[1].URL, c.base), "").decodeJSON(t)
+				require.Len(t, next["entry"], 1, "the fourth patient")
 			}},
 		{name: "processing order: delete before create", body: txBundle("transaction",
 			txEntry("", "GET", "Patient/b", ""),
