@@ -191,13 +191,31 @@ func TestTransactionConformance(t *testing.T) {
 				require.Len(t, next["entry"], 1, "the fourth patient")
 			}},
 		{name: "processing order: delete before create", body: txBundle("transaction",
-			txEntry("", "GET", "Patient/b", ""),
+			txEntry("", "GET", "Patient?identifier=s|b", ""),
 			txEntry("", "POST", "Patient", `{"resourceType":"Patient","identifier":[{"system":"s","value":"b"}]}`, "ifNoneExist", "identifier=s|b"),
 			txEntry("", "DELETE", "Patient/b", ""),
-		), status: 200, entries: []string{"410 Gone", "201 Created", "204 No Content"},
+		), status: 200, entries: []string{"200 OK", "201 Created", "204 No Content"},
 			check: func(t *testing.T, c *client, got bundleReply) {
 				require.Equal(t, "1", c.total(t, "/Patient?identifier=s|b"), "the deleted one is gone, the new one is there")
+				require.NotContains(t, string(got.Entry[0].Resource), `"id":"b"`, "GET runs last")
+				require.Contains(t, string(got.Entry[0].Resource), `"total":1`)
 			}},
+		{name: "read of a missing resource", body: txBundle("transaction",
+			txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`),
+			txEntry("", "GET", "Patient/missing", ""),
+		), status: 404, code: "not-found", expr: "Bundle.entry[1]"},
+		{name: "read of what the transaction deletes", body: txBundle("transaction",
+			txEntry("", "GET", "Patient/b", ""),
+			txEntry("", "DELETE", "Patient/b", ""),
+		), status: 410, code: "deleted", expr: "Bundle.entry[0]"},
+		{name: "malformed search", body: txBundle("transaction",
+			txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`),
+			txEntry("", "GET", "Patient?birthdate=notadate", ""),
+		), status: 400, code: "invalid", expr: "Bundle.entry[1]"},
+		{name: "read of what the transaction creates", body: txBundle("transaction",
+			txEntry("", "GET", "Patient/c", ""),
+			txEntry("", "PUT", "Patient/c", `{"resourceType":"Patient","id":"c"}`),
+		), status: 200, entries: []string{"200 OK", "201 Created"}},
 		{name: "same resource through a condition", body: txBundle("transaction",
 			txEntry("", "PUT", "Patient/a", `{"resourceType":"Patient","id":"a","active":true}`),
 			txEntry("", "DELETE", "Patient?identifier=s|a", ""),

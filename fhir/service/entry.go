@@ -168,13 +168,7 @@ func ParseETag(h string) (int64, bool) {
 // entry's conditional-read settings.
 func (s *Service) get(ctx context.Context, t *target, req EntryRequest) EntryResult {
 	if t.search {
-		params, err := url.ParseQuery(t.query)
-		if err != nil {
-			return EntryResult{Err: fhir.Errorf(fhir.CodeInvalid, "entry.request.url has a malformed query")}
-		}
-		// Lenient, as the official batch examples expect: a parameter this
-		// server does not know (such as _list) is ignored, not an error.
-		sreq, err := search.ParseIn(s.Registry(), t.typ, params, true)
+		sreq, err := s.searchOf(t)
 		if err != nil {
 			return EntryResult{Err: err}
 		}
@@ -198,6 +192,17 @@ func (s *Service) get(ctx context.Context, t *target, req EntryRequest) EntryRes
 		return EntryResult{Outcome: NotModified, Resource: r}
 	}
 	return EntryResult{Outcome: Found, Resource: r}
+}
+
+// searchOf parses the search of a GET entry; lenient, as the official
+// batch examples expect: a parameter this server does not know (such as
+// _list) is ignored, not an error.
+func (s *Service) searchOf(t *target) (*search.Request, error) {
+	params, err := url.ParseQuery(t.query)
+	if err != nil {
+		return nil, fhir.Errorf(fhir.CodeInvalid, "entry.request.url has a malformed query").At("request.url")
+	}
+	return search.ParseIn(s.Registry(), t.typ, params, true)
 }
 
 // notModified applies ifNoneMatch and ifModifiedSince to a read (R4

@@ -58,9 +58,12 @@ func btoi(b bool) int {
 // held until the write: two identical transactions sent at once create
 // each conditionally created resource once.
 //
-// GET and HEAD entries run after the write and see it; since the writes
-// are committed by then, a failed read is reported in its entry's Err
-// rather than failing the transaction. Results are in entry order.
+// GET and HEAD entries run after the write and see it. One that would
+// fail (a read of what neither exists nor is written, or is deleted by the
+// transaction; a malformed search) fails the transaction before the write;
+// one that fails only after it, having lost a race, is reported in its
+// entry's Err, the writes being committed by then. Results are in entry
+// order.
 func (s *Service) Transaction(ctx context.Context, entries []Entry) ([]EntryResult, error) {
 	tx := make([]*txEntry, len(entries))
 	var names []string
@@ -98,6 +101,9 @@ func (s *Service) Transaction(ctx context.Context, entries []Entry) ([]EntryResu
 		return nil, err
 	}
 	if err := s.parseEntries(tx, refs); err != nil {
+		return nil, err
+	}
+	if err := s.checkReads(ctx, tx, refs); err != nil {
 		return nil, err
 	}
 	ordered := slices.Clone(tx)
@@ -371,4 +377,35 @@ func (s *Service) applyPatch(x *txEntry, cur *fhir.Resource, refs *txRefs) error
 	}
 	x.doc, err = parse(x.t.typ, body)
 	return err
+}
+
+// checkReads fails the transaction, before anything is written, on a GET or
+// HEAD entry bound to fail: the transaction succeeds or fails as a whole
+// (R4 3.1.0.11.2), and its reads run after the write.
+func (s *Service) checkReads(ctx context.Context, tx []*txEntry, refs *txRefs) error {
+	written := map[string]bool{}
+	for _, x := range tx {
+		if m := x.t.method; x.id != "" && (m == "POST" || m == "PUT" || m == "PATCH") {
+			written[x.t.typ+"/"+x.id] = true
+		}
+	}
+	for _, x := range tx {
+		if m := x.t.method; m != "GET" && m != "HEAD" {
+			continue
+		}
+		ref := x.t.typ + "/" + x.t.id
+		var err error
+		switch {
+		case x.t.search:
+			_, err = s.searchOf(x.t)
+		case refs.deleted[ref]:
+			err = fhir.Errorf(fhir.CodeDeleted, "%s/%s is deleted by the transaction", x.t.typ, x.t.id)
+		case !written[ref]:
+			err = s.get(ctx, x.t, x.e.Request).Err
+		}
+		if err != nil {
+			return entryErr(x.i, err)
+		}
+	}
+	return nil
 }
