@@ -3,8 +3,10 @@ package rest_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -417,4 +419,51 @@ func TestConcurrentConditionalEntries(t *testing.T) {
 			require.Equal(t, "1", c.total(t, "/Patient?identifier=s|race"))
 		})
 	}
+}
+
+// TestIdempotentCreate checks Idempotency-Key on a create: the repeat gets
+// the first response, headers included, and nothing is created twice; the
+// key with another body or path is refused.
+func TestIdempotentCreate(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			c := startAPI(t, st.open(t))
+			body := `{"resourceType":"Patient","active":true}`
+			for _, tc := range []struct {
+				name, key string
+				headers   []string
+				empty     bool
+			}{
+				{name: "representation", key: "c1"},
+				{name: "minimal", key: "c2", headers: []string{"Prefer", "return=minimal"}, empty: true},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					before := c.total(t, "/Patient")
+					headers := append([]string{"Idempotency-Key", tc.key}, tc.headers...)
+					first := c.do("POST", "/Patient", body, headers...)
+					require.Equal(t, http.StatusCreated, first.status, "%s", first.body)
+					again := c.do("POST", "/Patient", body, headers...)
+					require.Equal(t, http.StatusCreated, again.status)
+					require.Equal(t, "true", again.header.Get("Idempotent-Replayed"))
+					require.Equal(t, string(first.body), string(again.body))
+					require.Equal(t, tc.empty, len(again.body) == 0)
+					for _, h := range []string{"Location", "ETag", "Last-Modified"} {
+						require.NotEmpty(t, first.header.Get(h), h)
+						require.Equal(t, first.header.Get(h), again.header.Get(h), h)
+					}
+					require.Equal(t, fmt.Sprint(atoi(t, before)+1), c.total(t, "/Patient"))
+					c.do("POST", "/Patient", `{"resourceType":"Patient"}`, "Idempotency-Key", tc.key).
+						requireOutcome(t, http.StatusUnprocessableEntity, "business-rule")
+					c.do("POST", "/Observation", body, "Idempotency-Key", tc.key).
+						requireOutcome(t, http.StatusUnprocessableEntity, "business-rule")
+				})
+			}
+		})
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
 }
