@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/trialfhir/trialfhir/fhir"
-	"github.com/trialfhir/trialfhir/fhir/search"
 )
 
 // BatchWorkers bounds how many entries of one batch are processed at once.
@@ -90,65 +89,4 @@ func (s *Service) checkIfNoneMatch(ctx context.Context, t *target, req EntryRequ
 		return fhir.Errorf(fhir.CodePreconditionFailed, "%s/%s exists and ifNoneMatch is *", t.typ, t.id)
 	}
 	return nil
-}
-
-// patch carries out a PATCH entry of a batch: the JSON Patch is applied to
-// the current version, written as an update pinned to that version; a
-// concurrent writer makes it start again on the newer version, unless
-// the client pinned one with ifMatch. A conditional PATCH needs exactly
-// one match (R4 3.1.0.7.1: none is 404, several 412).
-func (s *Service) patch(ctx context.Context, t *target) (*Result, error) {
-	if t.id == "" {
-		q, err := search.ParseConditionIn(s.Registry(), t.typ, t.query)
-		if err != nil {
-			return nil, err
-		}
-		return s.conditional(ctx, q, func(matches []fhir.Resource) (*Result, error) {
-			switch len(matches) {
-			case 0:
-				return nil, fhir.Errorf(fhir.CodeNotFound, "the condition matches no %s", t.typ)
-			case 1:
-				one := *t
-				one.id = matches[0].ID
-				return s.patch(ctx, &one)
-			}
-			return nil, multipleMatches(t.typ)
-		})
-	}
-	for attempt := 0; attempt < MaxWriteAttempts; attempt++ {
-		cur, err := s.current(ctx, t.typ, t.id)
-		if err != nil {
-			return nil, err
-		}
-		body, err := patched(t, cur)
-		if err != nil {
-			return nil, err
-		}
-		res, err := s.Update(ctx, t.typ, t.id, body, &cur.VersionID)
-		if fhir.ErrorCode(err) != fhir.CodePreconditionFailed || t.ifMatch != nil {
-			return res, err
-		}
-	}
-	return nil, contention(t.typ, t.id)
-}
-
-// patched checks a PATCH entry's ifMatch against cur, the current version
-// of its resource, and returns cur's body with the patch applied.
-func patched(t *target, cur *fhir.Resource) ([]byte, error) {
-	switch {
-	case cur == nil:
-		return nil, fhir.Errorf(fhir.CodeNotFound, "%s/%s is not known", t.typ, t.id)
-	case t.ifMatch != nil && cur.VersionID != *t.ifMatch:
-		return nil, versionMismatch(t.typ, t.id, *t.ifMatch)
-	case cur.Deleted:
-		return nil, fhir.Errorf(fhir.CodeDeleted, "%s/%s is deleted", t.typ, t.id)
-	}
-	body, err := applyJSONPatch(cur.Body, t.patch)
-	if err != nil {
-		return nil, err
-	}
-	if bodyID(body) != t.id {
-		return nil, fhir.Errorf(fhir.CodeInvalid, "a patch cannot change the resource id").At(t.typ + ".id")
-	}
-	return body, nil
 }

@@ -49,9 +49,18 @@ func jsonPatchOf(resource []byte) ([]patchOp, error) {
 	if err != nil {
 		return nil, fhir.Errorf(fhir.CodeInvalid, "Binary.data is not base64").At("resource.data")
 	}
+	ops, err := parseJSONPatch(raw)
+	if err != nil {
+		return nil, fhir.AsError(err).At("resource.data")
+	}
+	return ops, nil
+}
+
+// parseJSONPatch reads a JSON Patch document: an array of operations.
+func parseJSONPatch(raw []byte) ([]patchOp, error) {
 	var ops []patchOp
 	if err := json.Unmarshal(raw, &ops); err != nil {
-		return nil, fhir.Errorf(fhir.CodeInvalid, "Binary.data is not a JSON Patch (an array of operations)").At("resource.data")
+		return nil, fhir.Errorf(fhir.CodeInvalid, "the patch is not a JSON Patch (an array of operations)")
 	}
 	return ops, nil
 }
