@@ -222,6 +222,21 @@ func TestTransactionConformance(t *testing.T) {
 			txEntry("", "PUT", "Patient/a", `{"resourceType":"Patient","id":"a","active":true}`),
 			txEntry("", "DELETE", "Patient?identifier=s|a", ""),
 		), status: 400, code: "invalid", expr: "Bundle.entry[1]"},
+		{name: "two conditional creates of one resource", body: txBundle("transaction",
+			txEntry("", "POST", "Patient", `{"resourceType":"Patient","identifier":[{"system":"s","value":"new"}]}`, "ifNoneExist", "identifier=s|new&active=true"),
+			txEntry("", "PUT", "Patient?active=true&identifier=s|new", `{"resourceType":"Patient","identifier":[{"system":"s","value":"new"}]}`),
+		), status: 400, code: "invalid", expr: "Bundle.entry[1]"},
+		{name: "conditional creates of two resources", body: txBundle("transaction",
+			txEntry("", "POST", "Patient", `{"resourceType":"Patient","identifier":[{"system":"s","value":"n1"}]}`, "ifNoneExist", "identifier=s|n1"),
+			txEntry("", "POST", "Patient", `{"resourceType":"Patient","identifier":[{"system":"s","value":"n2"}]}`, "ifNoneExist", "identifier=s|n2"),
+			txEntry("Patient/temp", "POST", "Patient", `{"resourceType":"Patient"}`),
+			txEntry("", "POST", "Observation", `{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/temp"}}`),
+		), status: 200, entries: []string{"201 Created", "201 Created", "201 Created", "201 Created"},
+			check: func(t *testing.T, c *client, got bundleReply) {
+				p := strings.TrimSuffix(got.Entry[2].Response.Location, "/_history/1")
+				require.NotEqual(t, "Patient/temp", p, "a POST gets a new id")
+				require.Contains(t, string(got.Entry[3].Resource), `"reference":"`+p+`"`, "a relative fullUrl is rewritten")
+			}},
 		{name: "duplicate fullUrl", body: txBundle("transaction",
 			txEntry(uuidA, "POST", "Patient", `{"resourceType":"Patient"}`),
 			txEntry(uuidA, "POST", "Patient", `{"resourceType":"Patient"}`),

@@ -3,7 +3,9 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/trialfhir/trialfhir/fhir"
@@ -29,7 +31,10 @@ type txEntry struct {
 	cond    *fhir.Query    // ifNoneExist of a POST, condition of a PUT or DELETE
 	id      string         // the resource written; "" for a DELETE that finds nothing
 	matched *fhir.Resource // what a POST's ifNoneExist found
-	doc     *resource.Doc
+	// fresh is the condition of a conditional create or update that
+	// matched nothing, as Type?query with sorted parameters.
+	fresh string
+	doc   *resource.Doc
 }
 
 // order is the processing order of R4 3.1.0.11.2: DELETE, POST, PUT and
@@ -192,11 +197,14 @@ func (s *Service) resolveTargets(tx []*txEntry, refs *txRefs) error {
 		if x.id == "" || x.t.method == "GET" || x.t.method == "HEAD" {
 			continue
 		}
-		ref := x.t.typ + "/" + x.id
-		if seen[ref] {
-			return entryErr(x.i, fhir.Errorf(fhir.CodeInvalid, "%s is the target of more than one entry of the transaction", x.t.typ))
+		// Two entries creating by the same condition would make two
+		// resources where the condition asks for one: the same resource.
+		for _, key := range []string{x.t.typ + "/" + x.id, x.fresh} {
+			if key != "" && seen[key] {
+				return entryErr(x.i, fhir.Errorf(fhir.CodeInvalid, "%s is the target of more than one entry of the transaction", x.t.typ))
+			}
+			seen[key] = true
 		}
-		seen[ref] = true
 	}
 	return nil
 }
@@ -216,6 +224,7 @@ func (s *Service) resolveTarget(x *txEntry, refs *txRefs) error {
 	}
 	switch len(matches) {
 	case 0:
+		x.fresh = freshKey(x)
 		switch m {
 		case "PUT":
 			if x.id = bodyID(x.e.Resource); x.id == "" {
@@ -408,4 +417,19 @@ func (s *Service) checkReads(ctx context.Context, tx []*txEntry, refs *txRefs) e
 		}
 	}
 	return nil
+}
+
+// freshKey is the condition of x as Type?query with sorted parameters.
+func freshKey(x *txEntry) string {
+	cond := x.t.query
+	if x.t.method == "POST" {
+		cond = x.e.Request.IfNoneExist
+	}
+	if i := strings.IndexByte(cond, '?'); i >= 0 {
+		cond = cond[i+1:]
+	}
+	if v, err := url.ParseQuery(cond); err == nil {
+		cond = v.Encode()
+	}
+	return x.t.typ + "?" + cond
 }
