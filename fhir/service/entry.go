@@ -93,6 +93,9 @@ func parseTarget(e *Entry) (*target, error) {
 	path, query, hasQuery := strings.Cut(raw, "?")
 	t.query = query
 	parts := strings.Split(path, "/")
+	if strings.Contains(path, "$") {
+		return nil, fhir.Errorf(fhir.CodeNotSupported, "operations are not supported in a batch or transaction").At("request.url")
+	}
 	t.typ = parts[0]
 	if err := checkType(t.typ); err != nil {
 		return nil, fhir.Errorf(fhir.CodeNotFound, "unknown resource type in entry.request.url").At("request.url")
