@@ -7,6 +7,7 @@ import (
 	"github.com/trialfhir/trialfhir/fhir/resource"
 	"github.com/trialfhir/trialfhir/fhir/search"
 	"github.com/trialfhir/trialfhir/fhir/searchparam"
+	"github.com/trialfhir/trialfhir/fhir/service"
 )
 
 // Version is the server's software version, reported in the
@@ -89,6 +90,7 @@ func capabilityStatement(routes []route, reg *searchparam.Registry) []byte {
 		},
 		"fhirVersion": "4.0.1",
 		"format":      []string{"application/fhir+json", "json"},
+		"patchFormat": []string{service.JSONPatchType},
 		"rest": []map[string]any{{
 			"mode":        "server",
 			"resource":    resources,

@@ -1,6 +1,8 @@
 package rest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -19,11 +21,16 @@ func (a *api) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.svc.Create(c.Request().Context(), c.Param("type"), body, c.Request().Header.Get("If-None-Exist"))
-	if err != nil {
-		return err
-	}
-	return a.writeResult(c, res)
+	ifNoneExist := c.Request().Header.Get("If-None-Exist")
+	// The key names this create: its path, condition and body.
+	h := sha256.Sum256([]byte(c.Request().URL.Path + "\n" + ifNoneExist + "\n" + string(body)))
+	return a.idempotentWrite(c, hex.EncodeToString(h[:]), func() error {
+		res, err := a.svc.Create(c.Request().Context(), c.Param("type"), body, ifNoneExist)
+		if err != nil {
+			return err
+		}
+		return a.writeResult(c, res)
+	})
 }
 
 func (a *api) update(c echo.Context) error {

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,9 +14,10 @@ import (
 )
 
 // IdempotencyHeader names the request header that makes a POST to the base
-// (batch, transaction) or to $import safe to repeat: the first response to
-// a key is stored, and a request repeating the key and the same body gets
-// it again without being processed twice. The same key with another body
+// (batch, transaction), to $import or to a type (create) safe to repeat:
+// the first response to a key is stored, with its Location, ETag and
+// Last-Modified, and a request repeating the key, path and body gets it
+// again without being processed twice. The same key with another body
 // is refused (422); a request arriving while the first with its key is
 // still running waits for it. Responses of 5xx are not kept, so a retry
 // after a server failure runs again.
@@ -31,18 +33,30 @@ const IdempotencyType = "_idempotency"
 const idempotencyWait = 5 * time.Minute
 
 type idempotencyRecord struct {
-	Hash   string          `json:"hash"`
-	Status int             `json:"status"`
-	Body   json.RawMessage `json:"body"`
+	Hash   string            `json:"hash"`
+	Status int               `json:"status"`
+	Header map[string]string `json:"header,omitempty"`
+	Body   json.RawMessage   `json:"body,omitempty"`
 }
+
+// keptHeaders are the response headers a replay repeats.
+var keptHeaders = []string{echo.HeaderLocation, "ETag", echo.HeaderLastModified, "Content-Location"}
 
 // idempotent answers with run's response, or the stored one when the
 // request carries an Idempotency-Key seen before. hash identifies the body.
 func (a *api) idempotent(c echo.Context, hash string, run func() (int, []byte)) error {
-	key := c.Request().Header.Get(IdempotencyHeader)
-	if key == "" {
+	return a.idempotentWrite(c, hash, func() error {
 		status, body := run()
 		return writeRaw(c, status, body)
+	})
+}
+
+// idempotentWrite is idempotent for a handler that writes its response
+// itself: write, the first time; what it wrote, the next times.
+func (a *api) idempotentWrite(c echo.Context, hash string, write func() error) error {
+	key := c.Request().Header.Get(IdempotencyHeader)
+	if key == "" {
+		return write()
 	}
 	if len(key) > 255 {
 		return fhir.Errorf(fhir.CodeInvalid, "%s is longer than 255 characters", IdempotencyHeader)
@@ -68,13 +82,13 @@ func (a *api) idempotent(c echo.Context, hash string, run func() (int, []byte)) 
 			return fhir.Errorf(fhir.CodeBusinessRule, "%s was used before with a different request body", IdempotencyHeader)
 		}
 		c.Response().Header().Set("Idempotent-Replayed", "true")
-		return writeRaw(c, rec.Status, rec.Body)
+		return replay(c, rec.Status, rec.Header, rec.Body)
 	case fhir.ErrorCode(err) != fhir.CodeNotFound:
 		return err
 	}
-	status, body := run()
+	status, header, body := recorded(c, write)
 	if status < http.StatusInternalServerError {
-		rec, _ := json.Marshal(idempotencyRecord{Hash: hash, Status: status, Body: body})
+		rec, _ := json.Marshal(idempotencyRecord{Hash: hash, Status: status, Header: header, Body: body})
 		r := &fhir.Resource{Type: IdempotencyType, ID: id, VersionID: 1, LastUpdated: time.Now().UTC().Truncate(time.Millisecond),
 			Method: http.MethodPost, Body: rec}
 		if err := store.Write(c.Request().Context(), r, 0); err != nil {
@@ -82,5 +96,48 @@ func (a *api) idempotent(c echo.Context, hash string, run func() (int, []byte)) 
 			c.Logger().Warnf("idempotency record not stored: %s", fhir.ErrorCode(err))
 		}
 	}
+	return replay(c, status, header, body)
+}
+
+func replay(c echo.Context, status int, header map[string]string, body []byte) error {
+	for k, v := range header {
+		c.Response().Header().Set(k, v)
+	}
+	if len(body) == 0 {
+		return c.NoContent(status)
+	}
 	return writeRaw(c, status, body)
+}
+
+// recorder keeps what a handler writes instead of sending it.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+
+// recorded runs write with the response going to a recorder, and returns
+// the status, kept headers and body it wrote; an error it returns is
+// rendered as the OperationOutcome Echo's error handler would send.
+func recorded(c echo.Context, write func() error) (int, map[string]string, []byte) {
+	resp := c.Response()
+	orig := resp.Writer
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	resp.Writer = rec
+	err := write()
+	resp.Writer, resp.Committed, resp.Status, resp.Size = orig, false, 0, 0
+	if err != nil {
+		return Status(err), nil, Outcome(err)
+	}
+	kept := map[string]string{}
+	for _, k := range keptHeaders {
+		if v := rec.header.Get(k); v != "" {
+			kept[k] = v
+		}
+	}
+	return rec.status, kept, rec.body.Bytes()
 }

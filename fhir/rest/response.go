@@ -3,7 +3,9 @@ package rest
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,14 +49,16 @@ func (a *api) responseBundle(c echo.Context, typ string, entries []service.Entry
 		}
 		switch {
 		case res.Outcome == service.Searched:
-			e.Resource = searchsetOf(base, res.Search)
+			e.Resource = a.searchsetOf(base, entries[i].Request.URL, res.Search)
 		case res.Outcome == service.Found:
-			e.Resource = res.Resource.Body
+			if !strings.EqualFold(entries[i].Request.Method, http.MethodHead) { // HEAD is GET without the body
+				e.Resource = res.Resource.Body
+			}
+		case ret == "OperationOutcome" && res.Outcome != service.NotModified:
+			e.Response.Outcome = information("informational", "information", outcomeText[res.Outcome])
 		case res.Outcome == service.NotModified, res.Resource == nil, res.Resource.Deleted:
 		case ret == "representation":
 			e.Resource = res.Resource.Body
-		case ret == "OperationOutcome":
-			e.Response.Outcome = information("informational", "information", outcomeText[res.Outcome])
 		}
 		b.Entry[i] = e
 	}
@@ -66,14 +70,23 @@ func (a *api) responseBundle(c echo.Context, typ string, entries []service.Entry
 }
 
 var outcomeText = map[service.Outcome]string{service.Created: "created", service.Updated: "updated",
-	service.Matched: "a resource matching ifNoneExist already exists; nothing created"}
+	service.Matched: "a resource matching ifNoneExist already exists; nothing created",
+	service.Deleted: "deleted", service.NoneFound: "nothing to delete"}
 
-// searchsetOf renders the page of a search entry as a searchset Bundle.
-func searchsetOf(base string, page *service.SearchResult) []byte {
+// searchsetOf renders the page of a search entry as a searchset Bundle,
+// with a self link and, when more matches remain, a next link as a
+// search's own (R4 3.1.1.5.8).
+func (a *api) searchsetOf(base, reqURL string, page *service.SearchResult) []byte {
 	s := newBundle("searchset")
+	path, query, _ := strings.Cut(strings.TrimPrefix(reqURL, "/"), "?")
+	s.Link = append(s.Link, link{"self", base + "/" + strings.TrimPrefix(reqURL, "/")})
 	if !page.More {
 		n := len(page.Matches)
 		s.Total = &n
+	} else if params, err := url.ParseQuery(query); err == nil {
+		if token, err := a.pages.seal(pageState{Query: params, Cursor: page.Next()}); err == nil {
+			s.Link = append(s.Link, link{"next", base + "/" + path + "?" + url.Values{"_page": {token}}.Encode()})
+		}
 	}
 	for _, group := range []struct {
 		mode      string

@@ -312,7 +312,7 @@ func TestCapabilityStatement(t *testing.T) {
 	for _, i := range obs["interaction"].([]any) {
 		interactions = append(interactions, i.(map[string]any)["code"].(string))
 	}
-	require.ElementsMatch(t, []string{"read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"}, interactions)
+	require.ElementsMatch(t, []string{"read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"}, interactions)
 	require.Equal(t, true, obs["conditionalCreate"])
 	require.Contains(t, fmt.Sprint(obs["searchParam"]), "identifier")
 	require.Contains(t, fmt.Sprint(rest["interaction"]), "history-system")
@@ -330,7 +330,7 @@ func TestErrorsAreOperationOutcomes(t *testing.T) {
 		{"unknown type history", "GET", "/NotAType/_history", 404, "not-found"},
 		{"missing resource", "GET", "/Patient/nobody", 404, "not-found"},
 		{"bad version", "GET", "/Patient/nobody/_history/x", 404, "not-found"},
-		{"method not allowed", "PATCH", "/Patient/1", 405, "not-supported"},
+		{"method not allowed", "POST", "/Patient/1", 405, "not-supported"},
 		{"unknown history parameter", "GET", "/_history?_at=2020", 400, "not-supported"},
 		{"bad _since", "GET", "/_history?_since=yesterday", 400, "invalid"},
 		{"bad page", "GET", "/_history?_page=%25%25", 400, "invalid"},

@@ -116,6 +116,7 @@ var routes = []route{
 	{http.MethodPost, "/:type", "create", "type", func(a *api) echo.HandlerFunc { return a.create }},
 	{http.MethodPut, "/:type", "update", "type", func(a *api) echo.HandlerFunc { return a.conditionalUpdate }},
 	{http.MethodDelete, "/:type", "delete", "type", func(a *api) echo.HandlerFunc { return a.conditionalDelete }},
+	{http.MethodPatch, "/:type", "patch", "type", func(a *api) echo.HandlerFunc { return a.conditionalPatch }},
 	{http.MethodGet, "/:type/_history", "history-type", "type", func(a *api) echo.HandlerFunc { return a.typeHistory }},
 	{http.MethodGet, "/SearchParameter/:id/$reindex", "", "instance", func(a *api) echo.HandlerFunc { return a.reindexStatus }},
 	{http.MethodPost, "/:type/$validate", "", "type", func(a *api) echo.HandlerFunc { return a.validate }},
@@ -123,6 +124,7 @@ var routes = []route{
 	{http.MethodGet, "/:type/:id", "read", "instance", func(a *api) echo.HandlerFunc { return a.read }},
 	{http.MethodPut, "/:type/:id", "update", "instance", func(a *api) echo.HandlerFunc { return a.update }},
 	{http.MethodDelete, "/:type/:id", "delete", "instance", func(a *api) echo.HandlerFunc { return a.delete }},
+	{http.MethodPatch, "/:type/:id", "patch", "instance", func(a *api) echo.HandlerFunc { return a.patch }},
 	{http.MethodGet, "/:type/:id/_history", "history-instance", "instance", func(a *api) echo.HandlerFunc { return a.instanceHistory }},
 	{http.MethodGet, "/:type/:id/_history/:vid", "vread", "instance", func(a *api) echo.HandlerFunc { return a.vread }},
 }

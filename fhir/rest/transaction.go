@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -43,6 +44,9 @@ type requestBundle struct {
 	Type    string
 	Entries []service.Entry
 	Hash    string
+	// noRequest is the error of the first entry without request, reported
+	// only once Bundle.type is known to be batch or transaction.
+	noRequest error
 }
 
 // decodeBundle decodes the request body as a Bundle in one pass, entry by
@@ -104,11 +108,20 @@ func decodeEntries(dec *json.Decoder, maxEntries int) (*requestBundle, error) {
 			return nil, bad(err)
 		}
 	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, bad(err)
+	}
+	if _, err := dec.Token(); err != io.EOF { // nothing after the Bundle
+		return nil, bad(err)
+	}
 	if resourceType != "Bundle" {
 		return nil, fhir.Errorf(fhir.CodeInvalid, "the body of a POST to the base must be a Bundle").At("resourceType")
 	}
 	if b.Type != "batch" && b.Type != "transaction" {
-		return nil, fhir.Errorf(fhir.CodeInvalid, "Bundle.type must be batch or transaction").At("Bundle.type")
+		return nil, fhir.Errorf(fhir.CodeInvalid, "Bundle.type must be batch or transaction, not %q", b.Type).At("Bundle.type")
+	}
+	if b.noRequest != nil {
+		return nil, b.noRequest
 	}
 	return b, nil
 }
@@ -130,9 +143,12 @@ func decodeEntryArray(dec *json.Decoder, b *requestBundle, maxEntries int) error
 			e.Resource = w.Resource
 		}
 		if w.Request == nil {
-			return fhir.Errorf(fhir.CodeRequired, "entry.request is missing").At(entryPath(len(b.Entries), ".request"))
+			if b.noRequest == nil {
+				b.noRequest = fhir.Errorf(fhir.CodeRequired, "entry.request is missing").At(entryPath(len(b.Entries), ".request"))
+			}
+		} else {
+			e.Request = service.EntryRequest(*w.Request)
 		}
-		e.Request = service.EntryRequest(*w.Request)
 		b.Entries = append(b.Entries, e)
 	}
 	_, err := dec.Token()
@@ -146,6 +162,12 @@ func (a *api) bundle(c echo.Context) error {
 	b, err := a.decodeBundle(c)
 	if err != nil {
 		return err
+	}
+	// An absolute request.url on this server's base is the relative one
+	// (R4 3.1.0.11.1); the service refuses any other absolute URL.
+	base := a.baseURL(c) + "/"
+	for i := range b.Entries {
+		b.Entries[i].Request.URL, _ = strings.CutPrefix(b.Entries[i].Request.URL, base)
 	}
 	return a.idempotent(c, b.Hash, func() (int, []byte) {
 		ctx := c.Request().Context()

@@ -80,7 +80,7 @@ func TestTransactionExample(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			c := startAPI(t, st.open(t))
 			res := c.do("POST", "", string(raw))
-			res.requireOutcome(t, http.StatusBadRequest, "invalid", "Bundle.entry[7]")
+			res.requireOutcome(t, http.StatusBadRequest, "not-supported", "Bundle.entry[7]")
 			require.Equal(t, "0", c.total(t, "/Patient"))
 
 			patient := func(id, identifier string) string {

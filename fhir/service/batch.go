@@ -60,6 +60,8 @@ func (s *Service) batchEntry(ctx context.Context, i int, e *Entry) EntryResult {
 		} else {
 			res, err = s.ConditionalUpdate(ctx, t.typ, t.query, e.Resource)
 		}
+	case "PATCH":
+		res, err = s.patch(ctx, t)
 	case "DELETE":
 		if t.id != "" {
 			res, err = s.Delete(ctx, t.typ, t.id, t.ifMatch)

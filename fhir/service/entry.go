@@ -58,6 +58,7 @@ type target struct {
 	query   string // the condition or search, without '?'
 	search  bool   // GET Type or Type?query
 	ifMatch *int64
+	patch   []patchOp // the JSON Patch of a PATCH
 }
 
 func entryExpr(i int, rest ...string) string {
@@ -83,13 +84,18 @@ func parseTarget(e *Entry) (*target, error) {
 	if raw == "" {
 		return nil, fhir.Errorf(fhir.CodeRequired, "entry.request.url is missing").At("request.url")
 	}
-	if i := strings.Index(raw, "/fhir/"); strings.Contains(raw, "://") && i >= 0 {
-		raw = raw[i+len("/fhir/"):]
+	if p, _, _ := strings.Cut(raw, "?"); strings.Contains(p, "://") {
+		// The transport makes URLs on its own base relative; any other
+		// absolute URL is another server's.
+		return nil, fhir.Errorf(fhir.CodeInvalid, "entry.request.url is an absolute URL that is not on this server's base").At("request.url")
 	}
 	raw = strings.TrimPrefix(raw, "/")
 	path, query, hasQuery := strings.Cut(raw, "?")
 	t.query = query
 	parts := strings.Split(path, "/")
+	if strings.Contains(path, "$") {
+		return nil, fhir.Errorf(fhir.CodeNotSupported, "operations are not supported in a batch or transaction").At("request.url")
+	}
 	t.typ = parts[0]
 	if err := checkType(t.typ); err != nil {
 		return nil, fhir.Errorf(fhir.CodeNotFound, "unknown resource type in entry.request.url").At("request.url")
@@ -128,17 +134,22 @@ func parseTarget(e *Entry) (*target, error) {
 		if t.id != "" || hasQuery {
 			return nil, fhir.Errorf(fhir.CodeInvalid, "a POST entry's url is the resource type").At("request.url")
 		}
-	case "PUT", "DELETE":
+	case "PUT", "DELETE", "PATCH":
 		if t.vid != 0 || (t.id == "" && !hasQuery) || (t.id != "" && hasQuery) {
 			return nil, fhir.Errorf(fhir.CodeInvalid, "a %s entry's url is Type/id or Type?condition", t.method).At("request.url")
 		}
-	case "PATCH":
-		return nil, fhir.Errorf(fhir.CodeNotSupported, "PATCH is not supported").At("request.method")
 	default:
-		return nil, fhir.Errorf(fhir.CodeInvalid, "entry.request.method %q is not GET, HEAD, POST, PUT or DELETE", e.Request.Method).At("request.method")
+		return nil, fhir.Errorf(fhir.CodeInvalid, "entry.request.method %q is not GET, HEAD, POST, PUT, PATCH or DELETE", e.Request.Method).At("request.method")
 	}
-	if (t.method == "POST" || t.method == "PUT") && len(e.Resource) == 0 {
+	if (t.method == "POST" || t.method == "PUT" || t.method == "PATCH") && len(e.Resource) == 0 {
 		return nil, fhir.Errorf(fhir.CodeRequired, "a %s entry needs a resource", t.method).At("resource")
+	}
+	if t.method == "PATCH" {
+		ops, err := jsonPatchOf(e.Resource)
+		if err != nil {
+			return nil, err
+		}
+		t.patch = ops
 	}
 	return t, nil
 }
@@ -160,13 +171,7 @@ func ParseETag(h string) (int64, bool) {
 // entry's conditional-read settings.
 func (s *Service) get(ctx context.Context, t *target, req EntryRequest) EntryResult {
 	if t.search {
-		params, err := url.ParseQuery(t.query)
-		if err != nil {
-			return EntryResult{Err: fhir.Errorf(fhir.CodeInvalid, "entry.request.url has a malformed query")}
-		}
-		// Lenient, as the official batch examples expect: a parameter this
-		// server does not know (such as _list) is ignored, not an error.
-		sreq, err := search.ParseIn(s.Registry(), t.typ, params, true)
+		sreq, err := s.searchOf(t)
 		if err != nil {
 			return EntryResult{Err: err}
 		}
@@ -190,6 +195,17 @@ func (s *Service) get(ctx context.Context, t *target, req EntryRequest) EntryRes
 		return EntryResult{Outcome: NotModified, Resource: r}
 	}
 	return EntryResult{Outcome: Found, Resource: r}
+}
+
+// searchOf parses the search of a GET entry; lenient, as the official
+// batch examples expect: a parameter this server does not know (such as
+// _list) is ignored, not an error.
+func (s *Service) searchOf(t *target) (*search.Request, error) {
+	params, err := url.ParseQuery(t.query)
+	if err != nil {
+		return nil, fhir.Errorf(fhir.CodeInvalid, "entry.request.url has a malformed query").At("request.url")
+	}
+	return search.ParseIn(s.Registry(), t.typ, params, true)
 }
 
 // notModified applies ifNoneMatch and ifModifiedSince to a read (R4

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -30,13 +31,16 @@ type txEntry struct {
 	cond    *fhir.Query    // ifNoneExist of a POST, condition of a PUT or DELETE
 	id      string         // the resource written; "" for a DELETE that finds nothing
 	matched *fhir.Resource // what a POST's ifNoneExist found
-	doc     *resource.Doc
+	// fresh is the condition of a conditional create or update that
+	// matched nothing, as Type?query with sorted parameters.
+	fresh string
+	doc   *resource.Doc
 }
 
-// order is the processing order of R4 3.1.0.11.2: DELETE, POST, PUT, then
-// GET and HEAD.
+// order is the processing order of R4 3.1.0.11.2: DELETE, POST, PUT and
+// PATCH, then GET and HEAD.
 func (x *txEntry) order() int {
-	return map[string]int{"DELETE": 0, "POST": 1, "PUT": 2}[x.t.method] + 3*btoi(x.t.method == "GET" || x.t.method == "HEAD")
+	return map[string]int{"DELETE": 0, "POST": 1, "PUT": 2, "PATCH": 2}[x.t.method] + 3*btoi(x.t.method == "GET" || x.t.method == "HEAD")
 }
 
 func btoi(b bool) int {
@@ -59,9 +63,12 @@ func btoi(b bool) int {
 // held until the write: two identical transactions sent at once create
 // each conditionally created resource once.
 //
-// GET and HEAD entries run after the write and see it; since the writes
-// are committed by then, a failed read is reported in its entry's Err
-// rather than failing the transaction. Results are in entry order.
+// GET and HEAD entries run after the write and see it. One that would
+// fail (a read of what neither exists nor is written, or is deleted by the
+// transaction; a malformed search) fails the transaction before the write;
+// one that fails only after it, having lost a race, is reported in its
+// entry's Err, the writes being committed by then. Results are in entry
+// order.
 func (s *Service) Transaction(ctx context.Context, entries []Entry) ([]EntryResult, error) {
 	tx := make([]*txEntry, len(entries))
 	var names []string
@@ -76,11 +83,11 @@ func (s *Service) Transaction(ctx context.Context, entries []Entry) ([]EntryResu
 		switch {
 		case t.method == "POST":
 			cond = x.e.Request.IfNoneExist
-		case (t.method == "PUT" || t.method == "DELETE") && t.id == "":
+		case (t.method == "PUT" || t.method == "PATCH" || t.method == "DELETE") && t.id == "":
 			cond = t.query
 		}
 		if cond != "" {
-			q, err := search.ParseCondition(t.typ, cond)
+			q, err := search.ParseConditionIn(s.Registry(), t.typ, cond)
 			if err != nil {
 				return nil, entryErr(i, err)
 			}
@@ -94,17 +101,21 @@ func (s *Service) Transaction(ctx context.Context, entries []Entry) ([]EntryResu
 		return nil, err
 	}
 	defer release()
-	if err := s.resolveTargets(ctx, tx); err != nil {
+	refs := &txRefs{s: s, ctx: ctx, refs: map[string]string{}, deleted: map[string]bool{}}
+	if err := s.resolveTargets(tx, refs); err != nil {
 		return nil, err
 	}
-	if err := s.parseEntries(ctx, tx); err != nil {
+	if err := s.parseEntries(tx, refs); err != nil {
+		return nil, err
+	}
+	if err := s.checkReads(ctx, tx, refs); err != nil {
 		return nil, err
 	}
 	ordered := slices.Clone(tx)
 	slices.SortStableFunc(ordered, func(a, b *txEntry) int { return a.order() - b.order() })
 	results := make([]EntryResult, len(tx))
 	for attempt := 0; ; attempt++ {
-		ws, err := s.plan(ctx, ordered, results)
+		ws, err := s.plan(ctx, ordered, results, refs)
 		if err != nil {
 			return nil, err
 		}
@@ -164,50 +175,71 @@ func (s *Service) lockAll(ctx context.Context, names []string) (func(), error) {
 
 // resolveTargets decides the resource each write entry is about: a new id
 // for a create, the match of a condition, or the URL's id; and refuses a
-// resource touched twice.
-func (s *Service) resolveTargets(ctx context.Context, tx []*txEntry) error {
+// resource touched twice. The DELETE entries are resolved first, as they
+// are processed first (R4 3.1.0.11.2): a condition of a later entry does
+// not find what the transaction deletes.
+func (s *Service) resolveTargets(tx []*txEntry, refs *txRefs) error {
+	for _, deletes := range []bool{true, false} {
+		for _, x := range tx {
+			if m := x.t.method; m == "GET" || m == "HEAD" || (m == "DELETE") != deletes {
+				continue
+			}
+			if err := s.resolveTarget(x, refs); err != nil {
+				return err
+			}
+			if deletes && x.id != "" {
+				refs.deleted[x.t.typ+"/"+x.id] = true
+			}
+		}
+	}
 	seen := map[string]bool{}
 	for _, x := range tx {
-		m := x.t.method
-		if m == "GET" || m == "HEAD" {
+		if x.id == "" || x.t.method == "GET" || x.t.method == "HEAD" {
 			continue
 		}
-		x.id = x.t.id
+		// Two entries creating by the same condition would make two
+		// resources where the condition asks for one: the same resource.
+		for _, key := range []string{x.t.typ + "/" + x.id, x.fresh} {
+			if key != "" && seen[key] {
+				return entryErr(x.i, fhir.Errorf(fhir.CodeInvalid, "%s is the target of more than one entry of the transaction", x.t.typ))
+			}
+			seen[key] = true
+		}
+	}
+	return nil
+}
+
+func (s *Service) resolveTarget(x *txEntry, refs *txRefs) error {
+	m := x.t.method
+	x.id = x.t.id
+	if m == "POST" {
+		x.id = s.newID()
+	}
+	if x.cond == nil {
+		return nil
+	}
+	matches, err := refs.search(*x.cond)
+	if err != nil {
+		return entryErr(x.i, err)
+	}
+	switch len(matches) {
+	case 0:
+		x.fresh = freshKey(x)
+		switch m {
+		case "PUT":
+			if x.id = bodyID(x.e.Resource); x.id == "" {
+				x.id = s.newID()
+			}
+		case "PATCH":
+			return entryErr(x.i, fhir.Errorf(fhir.CodeNotFound, "the condition matches no %s", x.t.typ))
+		}
+	case 1:
+		x.id = matches[0].ID
 		if m == "POST" {
-			x.id = s.newID()
+			x.matched = &matches[0]
 		}
-		if x.cond != nil {
-			q := *x.cond
-			q.Limit = 2
-			matches, err := s.store.Search(ctx, q)
-			if err != nil {
-				return entryErr(x.i, err)
-			}
-			switch len(matches) {
-			case 0:
-				if m == "PUT" {
-					x.id = bodyID(x.e.Resource)
-					if x.id == "" {
-						x.id = s.newID()
-					}
-				}
-			case 1:
-				x.id = matches[0].ID
-				if m == "POST" {
-					x.matched = &matches[0]
-				}
-			default:
-				return entryErr(x.i, multipleMatches(x.t.typ))
-			}
-		}
-		if x.id == "" {
-			continue
-		}
-		ref := x.t.typ + "/" + x.id
-		if seen[ref] {
-			return entryErr(x.i, fhir.Errorf(fhir.CodeInvalid, "%s is the target of more than one entry of the transaction", x.t.typ))
-		}
-		seen[ref] = true
+	default:
+		return entryErr(x.i, multipleMatches(x.t.typ))
 	}
 	return nil
 }
@@ -222,44 +254,24 @@ func bodyID(body []byte) string {
 }
 
 // parseEntries rewrites the references of every entry's resource to the
-// resources the transaction resolved, then parses and validates it.
-func (s *Service) parseEntries(ctx context.Context, tx []*txEntry) error {
-	refs := map[string]string{}
+// resources the transaction resolved, then parses and validates it. A
+// fullUrl may name one entry only (R4 bdl-7).
+func (s *Service) parseEntries(tx []*txEntry, refs *txRefs) error {
 	for _, x := range tx {
-		if x.id == "" || x.t.method == "GET" || x.t.method == "HEAD" {
-			continue
-		}
-		ref := x.t.typ + "/" + x.id
 		if u := x.e.FullURL; u != "" {
-			refs[u] = ref
-			// An absolute fullUrl ending in Type/id: relative references
-			// to that id resolve against it (R4 2.36.0.5).
-			if i := strings.Index(u, "://"); i >= 0 && x.t.method == "POST" {
-				if tail, ok := typeIDTail(u, x.t.typ); ok {
-					refs[tail] = ref
-				}
+			if _, dup := refs.fullURLs[u]; dup {
+				return entryErr(x.i, fhir.Errorf(fhir.CodeInvalid, "fullUrl %s is the fullUrl of an earlier entry", u).At("fullUrl"))
 			}
+			refs.add(u, x)
 		}
 	}
 	for _, x := range tx {
-		if (x.t.method != "POST" && x.t.method != "PUT") || x.matched != nil {
-			continue // a create whose ifNoneExist matched writes nothing
+		if x.t.method != "POST" && x.t.method != "PUT" || x.matched != nil {
+			continue // a create whose ifNoneExist matched writes nothing; a PATCH is parsed once applied
 		}
-		var condErr error
-		body := rewriteRefs(x.e.Resource, func(v string) (string, bool) {
-			if r, ok := refs[v]; ok {
-				return r, r != v
-			}
-			if r, ok, err := s.conditionalRef(ctx, v, refs); ok || err != nil {
-				if err != nil && condErr == nil {
-					condErr = err
-				}
-				return r, ok
-			}
-			return v, false
-		})
-		if condErr != nil {
-			return entryErr(x.i, condErr)
+		body, err := refs.rewrite(x.e.Resource)
+		if err != nil {
+			return entryErr(x.i, err)
 		}
 		doc, err := parse(x.t.typ, body)
 		if err != nil {
@@ -278,45 +290,10 @@ func (s *Service) parseEntries(ctx context.Context, tx []*txEntry) error {
 	return nil
 }
 
-// typeIDTail returns "Type/id" when u ends with it.
-func typeIDTail(u, typ string) (string, bool) {
-	parts := strings.Split(strings.TrimSuffix(u, "/"), "/")
-	if len(parts) < 2 || parts[len(parts)-2] != typ {
-		return "", false
-	}
-	return typ + "/" + parts[len(parts)-1], true
-}
-
-// conditionalRef resolves a conditional reference, Type?query (R4
-// 3.1.0.11.2), to the one resource it matches, caching it in refs. ok is
-// false for a value that is not one.
-func (s *Service) conditionalRef(ctx context.Context, v string, refs map[string]string) (string, bool, error) {
-	typ, query, found := strings.Cut(v, "?")
-	if !found || strings.Contains(typ, "/") || strings.Contains(typ, ":") || !resource.Known(typ) {
-		return v, false, nil
-	}
-	q, err := search.ParseCondition(typ, query)
-	if err != nil {
-		return v, false, err
-	}
-	q.Limit = 2
-	matches, err := s.store.Search(ctx, q)
-	switch {
-	case err != nil:
-		return v, false, err
-	case len(matches) == 0:
-		return v, false, fhir.Errorf(fhir.CodeNotFound, "a conditional reference to %s matches nothing", typ)
-	case len(matches) > 1:
-		return v, false, fhir.Errorf(fhir.CodeMultipleMatches, "a conditional reference to %s matches more than one", typ)
-	}
-	refs[v] = matches[0].Ref()
-	return refs[v], true, nil
-}
-
 // plan reads the current version of every resource written, checks the
 // entries' preconditions and renders the versions to write, filling in
 // the results of the write entries.
-func (s *Service) plan(ctx context.Context, tx []*txEntry, results []EntryResult) ([]fhir.Write, error) {
+func (s *Service) plan(ctx context.Context, tx []*txEntry, results []EntryResult, refs *txRefs) ([]fhir.Write, error) {
 	var ws []fhir.Write
 	for _, x := range tx {
 		var res EntryResult
@@ -331,9 +308,14 @@ func (s *Service) plan(ctx context.Context, tx []*txEntry, results []EntryResult
 			}
 			r, err = s.version(x.t.typ, x.doc, x.id, nil, "POST")
 			res.Outcome = Created
-		case "PUT":
+		case "PUT", "PATCH":
 			if cur, err = s.checked(ctx, x); err != nil {
 				return nil, err
+			}
+			if x.t.method == "PATCH" {
+				if err := s.applyPatch(x, cur, refs); err != nil {
+					return nil, entryErr(x.i, err)
+				}
 			}
 			if x.e.Request.IfNoneMatch == "*" && cur != nil && !cur.Deleted {
 				return nil, entryErr(x.i, fhir.Errorf(fhir.CodePreconditionFailed, "%s/%s exists and ifNoneMatch is *", x.t.typ, x.id))
@@ -387,4 +369,67 @@ func (s *Service) checked(ctx context.Context, x *txEntry) (*fhir.Resource, erro
 		return nil, entryErr(x.i, versionMismatch(x.t.typ, x.id, *m))
 	}
 	return cur, nil
+}
+
+// applyPatch applies a PATCH entry to cur, the current version, rewriting
+// the references the patch brings in; plan calls it on every attempt, so a
+// retry after a lost race patches the newer version.
+func (s *Service) applyPatch(x *txEntry, cur *fhir.Resource, refs *txRefs) error {
+	t := *x.t
+	t.id = x.id // the match of a conditional PATCH
+	body, err := patched(&t, cur)
+	if err != nil {
+		return err
+	}
+	if body, err = refs.rewrite(body); err != nil {
+		return err
+	}
+	x.doc, err = parse(x.t.typ, body)
+	return err
+}
+
+// checkReads fails the transaction, before anything is written, on a GET or
+// HEAD entry bound to fail: the transaction succeeds or fails as a whole
+// (R4 3.1.0.11.2), and its reads run after the write.
+func (s *Service) checkReads(ctx context.Context, tx []*txEntry, refs *txRefs) error {
+	written := map[string]bool{}
+	for _, x := range tx {
+		if m := x.t.method; x.id != "" && (m == "POST" || m == "PUT" || m == "PATCH") {
+			written[x.t.typ+"/"+x.id] = true
+		}
+	}
+	for _, x := range tx {
+		if m := x.t.method; m != "GET" && m != "HEAD" {
+			continue
+		}
+		ref := x.t.typ + "/" + x.t.id
+		var err error
+		switch {
+		case x.t.search:
+			_, err = s.searchOf(x.t)
+		case refs.deleted[ref]:
+			err = fhir.Errorf(fhir.CodeDeleted, "%s/%s is deleted by the transaction", x.t.typ, x.t.id)
+		case !written[ref]:
+			err = s.get(ctx, x.t, x.e.Request).Err
+		}
+		if err != nil {
+			return entryErr(x.i, err)
+		}
+	}
+	return nil
+}
+
+// freshKey is the condition of x as Type?query with sorted parameters.
+func freshKey(x *txEntry) string {
+	cond := x.t.query
+	if x.t.method == "POST" {
+		cond = x.e.Request.IfNoneExist
+	}
+	if i := strings.IndexByte(cond, '?'); i >= 0 {
+		cond = cond[i+1:]
+	}
+	if v, err := url.ParseQuery(cond); err == nil {
+		cond = v.Encode()
+	}
+	return x.t.typ + "?" + cond
 }
