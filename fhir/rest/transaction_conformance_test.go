@@ -135,6 +135,15 @@ func TestTransactionConformance(t *testing.T) {
 			txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`, "ifNoneExist", "identifier=s|twin"),
 			txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`, "ifNoneExist", "identifier=s|none"),
 		), status: 200, entries: []string{"412 Precondition Failed", "201 Created"}},
+		{name: "batch entry linking another entry", body: txBundle("batch",
+			txEntry(uuidA, "POST", "Patient", `{"resourceType":"Patient"}`),
+			txEntry("", "POST", "Observation", `{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"`+uuidA+`"}}`),
+			txEntry("", "POST", "Observation", `{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/a"}}`),
+		), status: 200, entries: []string{"201 Created", "400 Bad Request", "201 Created"},
+			check: func(t *testing.T, c *client, got bundleReply) {
+				require.Contains(t, string(got.Entry[1].Response.Outcome), "send a transaction")
+				require.Equal(t, "1", c.total(t, "/Observation"))
+			}},
 		{name: "conditional update and delete", body: txBundle("transaction",
 			txEntry("", "PUT", "Patient?identifier=s|a", `{"resourceType":"Patient","identifier":[{"system":"s","value":"a"}],"active":true}`),
 			txEntry("", "PUT", "Patient?identifier=s|fresh", `{"resourceType":"Patient","identifier":[{"system":"s","value":"fresh"}]}`),

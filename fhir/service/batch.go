@@ -13,10 +13,17 @@ import (
 const BatchWorkers = 8
 
 // Batch processes a batch Bundle's entries, each on its own (R4 3.1.0.11.1):
-// a failure is reported in that entry's Err and affects no other, and
-// references between entries are not resolved. Results are in entry order.
+// a failure is reported in that entry's Err and affects no other, and an
+// entry referring to another by its fullUrl fails (see linksEntries).
+// Results are in entry order.
 func (s *Service) Batch(ctx context.Context, entries []Entry) []EntryResult {
 	results := make([]EntryResult, len(entries))
+	fullURLs := map[string]bool{}
+	for _, e := range entries {
+		if e.FullURL != "" {
+			fullURLs[e.FullURL] = true
+		}
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(BatchWorkers, len(entries)); w++ {
@@ -24,6 +31,10 @@ func (s *Service) Batch(ctx context.Context, entries []Entry) []EntryResult {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if err := linksEntries(&entries[i], fullURLs); err != nil {
+					results[i] = EntryResult{Err: entryErr(i, err)}
+					continue
+				}
 				results[i] = s.batchEntry(ctx, i, &entries[i])
 			}
 		}()
@@ -34,6 +45,28 @@ func (s *Service) Batch(ctx context.Context, entries []Entry) []EntryResult {
 	close(next)
 	wg.Wait()
 	return results
+}
+
+// linksEntries refuses an entry whose resource refers to another entry of
+// the batch by its fullUrl: batch entries are processed independently, so
+// the reference could not be resolved, and storing it as written would
+// leave a link to nothing (R4 3.1.0.11.1 calls such a batch
+// non-conformant; a transaction resolves them).
+func linksEntries(e *Entry, fullURLs map[string]bool) error {
+	if len(e.Resource) == 0 {
+		return nil
+	}
+	var found string
+	rewriteRefs(e.Resource, func(v string) (string, bool) {
+		if found == "" && v != e.FullURL && fullURLs[v] {
+			found = v
+		}
+		return v, false
+	}, func(v string) (string, bool) { return v, false })
+	if found != "" {
+		return fhir.Errorf(fhir.CodeInvalid, "the reference %s is to another entry of the batch; batch entries are processed independently, so send a transaction to link them", found)
+	}
+	return nil
 }
 
 func (s *Service) batchEntry(ctx context.Context, i int, e *Entry) EntryResult {
