@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
 )
@@ -40,6 +41,9 @@ func plainlyClean(b []byte) bool {
 			}
 			if j := skipSpace(b, end); !inArray[depth] && j < len(b) && b[j] == ':' {
 				name := b[i:end]
+				if bytes.IndexByte(name, '\\') >= 0 || capitalised(string(name[1:len(name)-1])) {
+					return false
+				}
 				for _, seen := range names[depth] {
 					if bytes.Equal(seen, name) {
 						return false // a repeated property
@@ -98,8 +102,8 @@ func explainJSON(body []byte) error {
 	}
 	var issues collector
 	walkEmpty(obj, root, &issues, 0)
-	if path, name := duplicateMember(body, root); path != "" {
-		issues = append(issues, fhir.Errorf(fhir.CodeStructure, "property %q appears twice in one object", name).At(path))
+	if problem := memberProblem(body, root); problem != nil {
+		issues = append(issues, problem)
 	}
 	if len(issues) > 0 {
 		return issues.err()
@@ -107,39 +111,52 @@ func explainJSON(body []byte) error {
 	return nil
 }
 
-// duplicateMember finds a property repeated in one object of the JSON
-// value v at path, returning its path and name. Decoding keeps only the
-// last of the two, but the server stores what the client sent, and readers
-// differ on which one counts; so a repeated property is refused.
-func duplicateMember(v []byte, path string) (string, string) {
+// memberProblem finds, in the JSON value v at path, a property repeated
+// in one object or one whose name starts with a capital letter. Decoding
+// keeps only the last of two, and google/fhir reads "Gender" as "gender";
+// but the server stores what the client sent, where readers would differ
+// on which value counts or not know the name at all. No R4 element name
+// starts with a capital.
+func memberProblem(v []byte, path string) *fhir.Error {
 	v = bytes.TrimSpace(v)
 	if len(v) == 0 {
-		return "", ""
+		return nil
 	}
 	switch v[0] {
 	case '{':
 		props, err := properties(v)
 		if err != nil {
-			return "", ""
+			return nil
 		}
 		seen := make(map[string]bool, len(props))
 		for _, p := range props {
-			if seen[p.name] {
-				return path + "." + p.name, p.name
+			at := path + "." + p.name
+			switch {
+			case capitalised(p.name):
+				return fhir.Errorf(fhir.CodeStructure, "unknown element %q: element names start with a lower-case letter", p.name).At(at)
+			case seen[p.name]:
+				return fhir.Errorf(fhir.CodeStructure, "property %q appears twice in one object", p.name).At(at)
 			}
 			seen[p.name] = true
-			if at, name := duplicateMember(p.value, path+"."+p.name); at != "" {
-				return at, name
+			if problem := memberProblem(p.value, at); problem != nil {
+				return problem
 			}
 		}
 	case '[':
 		for i, e := range elements(v) {
-			if at, name := duplicateMember(e, fmt.Sprintf("%s[%d]", path, i)); at != "" {
-				return at, name
+			if problem := memberProblem(e, fmt.Sprintf("%s[%d]", path, i)); problem != nil {
+				return problem
 			}
 		}
 	}
-	return "", ""
+	return nil
+}
+
+// capitalised reports whether a property name (or its primitive extension
+// twin, _name) starts with a capital letter.
+func capitalised(name string) bool {
+	name = strings.TrimPrefix(name, "_")
+	return name != "" && name[0] >= 'A' && name[0] <= 'Z'
 }
 
 // elements lists the values of a valid JSON array.

@@ -28,6 +28,9 @@ func TestPlainlyCleanNeverHidesAProblem(t *testing.T) {
 		{"repeated property", `{"resourceType":"Patient","gender":"male","gender":"female"}`, false},
 		{"repeated property nested", `{"resourceType":"Patient","name":[{"family":"a"},{"family":"b","family":"c"}]}`, false},
 		{"same name in sibling objects", `{"resourceType":"Patient","name":[{"family":"a"},{"family":"b"}],"contact":[{"name":{"family":"c"}}]}`, true},
+		{"capitalised name", `{"resourceType":"Patient","Gender":"male"}`, false},
+		{"capitalised primitive extension", `{"resourceType":"Patient","_Gender":{"id":"x"}}`, false},
+		{"escaped name", `{"resourceType":"Patient","birth\u0044ate":"2000-01-01"}`, false},
 		{"escaped quote in value", `{"resourceType":"Patient","name":[{"text":"a \"null\" {} []"}]}`, true},
 	}
 	for _, tc := range cases {

@@ -26,6 +26,8 @@ func TestParseReportsEveryIssue(t *testing.T) {
 		{"no resourceType", `{"id":"a"}`, []string{"required resourceType"}},
 		{"trailing content", `{"resourceType":"Patient"} {}`, []string{"structure "}},
 		{"repeated property", `{"resourceType":"Patient","name":[{"given":["a"],"family":"x","family":"y"}]}`, []string{"structure Patient.name[0].family"}},
+		{"repeated property, one escaped", `{"resourceType":"Patient","birthDate":"not-a-date","birth\u0044ate":"2000-01-01"}`, []string{"structure Patient.birthDate"}},
+		{"capitalised name", `{"resourceType":"Patient","contained":[{"resourceType":"Patient","Gender":"male"}]}`, []string{"structure Patient.contained[0].Gender"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

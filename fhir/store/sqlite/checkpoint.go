@@ -9,13 +9,13 @@ import (
 // file.
 const CheckpointInterval = time.Second
 
-// MaxWALFrames bounds the WAL (pages of PageSize: 1 GiB). A passive
-// checkpoint never rewinds the WAL while commits keep coming, so under a
-// sustained load (a hospital backlog) it would grow without end; past this
-// size the writer truncates it between two batches (groupCommit.truncateWAL),
-// making writers wait for the copy and a sync of the database, 0.3-0.8 s.
-// At 256 MiB a Synthea ingest stopped for that ten times and ran 15% slower.
-const MaxWALFrames = (1 << 30) / PageSize
+// MaxWALBytes bounds the WAL. A passive checkpoint never rewinds the WAL
+// while commits keep coming, so under a sustained load (a hospital
+// backlog) it would grow without end; past this size the writer truncates
+// it between two batches (groupCommit.truncateWAL), making writers wait for
+// the copy and a sync of the database, 0.3-0.8 s. At a quarter of this size
+// a Synthea ingest stopped for that ten times and ran 15% slower.
+const MaxWALBytes = 256 << 20
 
 // checkpointer runs passive WAL checkpoints on its own connection. SQLite's
 // automatic checkpoint runs inside the commit that crosses the threshold, so
@@ -23,10 +23,11 @@ const MaxWALFrames = (1 << 30) / PageSize
 // milliseconds); a passive checkpoint beside the writer never blocks it, and
 // durability is unchanged: a commit is in the WAL before it is answered.
 type checkpointer struct {
-	db   *sql.DB
-	full func() // asks the writer to truncate the WAL
-	quit chan struct{}
-	done chan struct{}
+	db        *sql.DB
+	full      func() // asks the writer to truncate the WAL
+	maxFrames int    // MaxWALBytes in frames of the file's page size
+	quit      chan struct{}
+	done      chan struct{}
 }
 
 func startCheckpointer(dsn string, full func()) (*checkpointer, error) {
@@ -35,7 +36,13 @@ func startCheckpointer(dsn string, full func()) (*checkpointer, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	c := &checkpointer{db: db, full: full, quit: make(chan struct{}), done: make(chan struct{})}
+	var pageSize int
+	if err := db.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	c := &checkpointer{db: db, full: full, maxFrames: MaxWALBytes / max(pageSize, 512),
+		quit: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -54,7 +61,7 @@ func (c *checkpointer) run() {
 			if c.db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied) != nil {
 				continue
 			}
-			if frames > MaxWALFrames {
+			if frames > c.maxFrames {
 				c.full()
 			}
 		}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,8 +31,10 @@ type groupCommit struct {
 	done chan struct{}
 	once sync.Once
 	// truncate asks the writer to truncate the WAL between two batches
-	// (see checkpointer).
-	truncate atomic.Bool
+	// (see checkpointer); nextTruncate is when it may try again after a
+	// truncate that readers kept from finishing.
+	truncate     atomic.Bool
+	nextTruncate time.Time
 }
 
 // writeReq is one Write (one element in writes) or one WriteAll.
@@ -107,11 +110,36 @@ func (g *groupCommit) run() {
 // connection the checkpoint had to win the write lock from this goroutine,
 // which takes it again within microseconds of each commit, and under a
 // steady load it never did (a 5 GB WAL in ten minutes). Writers wait for
-// it; readers still in the WAL make it wait up to the busy timeout, and a
-// checkpoint that could not finish is asked for again at the next tick.
+// it. A reader still in the WAL (a long export) would make it wait too, so
+// it waits for readers only truncateWait, and after a failure the next
+// attempt comes truncateBackoff later.
 func (g *groupCommit) truncateWAL() {
-	_, _ = g.s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if time.Now().Before(g.nextTruncate) {
+		return
+	}
+	ctx := context.Background()
+	conn, err := g.s.w.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	var busy, frames, copied int
+	_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", truncateWait.Milliseconds()))
+	if err == nil {
+		err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
+	}
+	if _, rerr := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds())); rerr != nil && err == nil {
+		err = rerr
+	}
+	if err != nil || busy != 0 {
+		g.nextTruncate = time.Now().Add(truncateBackoff)
+	}
 }
+
+const (
+	truncateWait    = 200 * time.Millisecond
+	truncateBackoff = 10 * time.Second
+)
 
 // commit runs a batch in one transaction and answers every request.
 func (g *groupCommit) commit(batch []*writeReq) {

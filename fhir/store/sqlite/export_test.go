@@ -7,3 +7,10 @@ func SetEstimateCap(n int) (restore func()) {
 	estimateCap = n
 	return func() { estimateCap = old }
 }
+
+// WriterPragma reads a pragma on the writer's connection.
+func WriterPragma(s *Store, name string) (int64, error) {
+	var v int64
+	err := s.w.QueryRow("PRAGMA " + name).Scan(&v)
+	return v, err
+}

@@ -1,24 +1,29 @@
 package sqlite
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
-	"hash/fnv"
 )
 
-// keyHash is the 64-bit FNV-1a hash of a resource type and one of its
-// search keys. The keyx table holds hashes rather than the keys: a key
-// such as "f|code|http://loinc.org|8480-6" repeated in every row made the
-// index B-trees the largest part of a write (docs/benchmarks.md, ingest),
-// and an integer compares in one step. Two keys of different values may
-// share a hash; with 64 bits the chance that any two of a hundred million
-// distinct keys do is below one in three thousand, the trade HAPI FHIR
-// makes for its token and string indexes too.
+// keyHash is the first 64 bits of the SHA-256 of a resource type and one
+// of its search keys. The keyx table holds hashes rather than the keys: a
+// key such as "f|code|http://loinc.org|8480-6" repeated in every row made
+// the index B-trees the largest part of a write (docs/benchmarks.md,
+// ingest), and an integer compares in one step.
+//
+// Two keys may share a hash, and a search would then return a resource it
+// should not. By chance: with 64 bits the odds that any two of 10^8
+// distinct keys do are about 3 in 10,000 (HAPI FHIR hashes its token and
+// string indexes the same way). On purpose: a client could write a key
+// crafted to share the hash of someone else's identifier, and steer a
+// conditional update, if the hash were one whose collisions are easy to
+// compute (FNV, which this was first); finding a key that shares the
+// truncated SHA-256 of a given one takes about 2^64 hashes.
 func keyHash(typ, key string) int64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(typ))
-	_, _ = h.Write([]byte{0})
-	_, _ = h.Write([]byte(key))
-	return int64(h.Sum64())
+	buf := make([]byte, 0, len(typ)+1+len(key))
+	buf = append(append(append(buf, typ...), 0), key...)
+	sum := sha256.Sum256(buf)
+	return int64(binary.BigEndian.Uint64(sum[:8]))
 }
 
 // keyHashes returns the hashes of keys and their packing as a blob, kept in

@@ -6,10 +6,10 @@ import (
 	"fmt"
 )
 
-// schemaVersion is kept in PRAGMA user_version. Version 2 keys the search
-// keys by hash (keyhash.go); a file of another version is refused rather
-// than read wrongly.
-const schemaVersion = 2
+// schemaVersion is kept in PRAGMA user_version. Version 3 keys the search
+// keys by a SHA-256 hash (keyhash.go; 2 had FNV-1a); a file of another
+// version is refused rather than read wrongly.
+const schemaVersion = 3
 
 // schema is applied at every Open; each statement is idempotent.
 const schema = `
@@ -78,9 +78,18 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if tables > 0 && version != schemaVersion {
 		return fmt.Errorf("the data file has layout %d, this build reads layout %d: re-import the data into an empty data directory", version, schemaVersion)
 	}
-	if _, err := db.ExecContext(ctx, schema); err != nil {
+	// One transaction: a first open killed half-way leaves an empty file,
+	// not one without its layout number that would be refused for ever.
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion))
-	return err
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, schema); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

@@ -22,11 +22,16 @@ import (
 // FileName is the database file inside the data directory.
 const FileName = "trialfhir.db"
 
-// PageSize is the page size of a new database file. With SQLite's 4 KiB
-// an ingest spent a third more time in WAL writes (two system calls per
-// page frame), and reads go through a memory map, so a larger page costs
-// a read no extra copy.
-const PageSize = 16384
+// busyTimeout is how long a statement waits for a lock another connection
+// holds (the checkpointer's, mostly) before it fails as transient.
+const busyTimeout = 10 * time.Second
+
+// Page cache sizes per connection: the writer's holds a batch's dirty
+// pages; readers mostly go through the memory map.
+const (
+	writerCacheKiB = 256 << 10
+	readerCacheKiB = 32000
+)
 
 // Options tune the embedded store.
 type Options struct {
@@ -70,14 +75,16 @@ func Open(dir string, opts Options) (*Store, error) {
 		sync = "FULL"
 	}
 	path := filepath.Join(dir, FileName)
-	dsn := func(extra string) string {
+	// modernc applies the _pragma values sorted by their text, so each
+	// pragma appears once: a second cache_size would override the first in
+	// that order, not in the order written.
+	dsn := func(cacheKiB int, extra string) string {
 		q := url.Values{}
-		q.Add("_pragma", fmt.Sprintf("page_size(%d)", PageSize))
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous("+sync+")")
-		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 		q.Add("_pragma", "foreign_keys(OFF)")
-		q.Add("_pragma", "cache_size(-32000)")
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 		// Reads through a memory map rather than read(2) into the page
 		// cache: at 1M resources (7 GB) a search touches pages all over
 		// the file, and each copy costs a system call.
@@ -93,10 +100,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		return "file:" + path + "?" + q.Encode()
 	}
 	s := &Store{flock: flock, locks: newKeyLocks()}
-	// The writer's cache holds the index pages a batch dirties: with the
-	// default size a large transaction spilled pages to the WAL mid-way and
-	// wrote them again at commit.
-	if s.w, err = sql.Open("sqlite", dsn("_txlock=immediate")+"&_pragma=cache_size(-262144)"); err != nil {
+	// The writer's cache holds the pages a batch dirties: when they do not
+	// fit, SQLite writes them to the WAL before the commit, and a page
+	// dirtied again is written twice (profiles of an ingest showed WAL
+	// writes inside inserts with 32 MB).
+	if s.w, err = sql.Open("sqlite", dsn(writerCacheKiB, "_txlock=immediate")); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -116,11 +124,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("prepare statements: %w", err)
 	}
 	s.commits = newGroupCommit(s)
-	if s.ckpt, err = startCheckpointer(dsn(""), func() { s.commits.truncate.Store(true) }); err != nil {
+	if s.ckpt, err = startCheckpointer(dsn(readerCacheKiB, ""), func() { s.commits.truncate.Store(true) }); err != nil {
 		s.Close()
 		return nil, err
 	}
-	if s.r, err = sql.Open("sqlite", dsn("_pragma=query_only(1)")); err != nil {
+	if s.r, err = sql.Open("sqlite", dsn(readerCacheKiB, "_pragma=query_only(1)")); err != nil {
 		s.Close()
 		return nil, err
 	}

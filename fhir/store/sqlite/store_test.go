@@ -75,3 +75,17 @@ func TestOtherLayoutRefused(t *testing.T) {
 	_, err = sqlite.Open(dir, sqlite.Options{})
 	require.ErrorContains(t, err, "re-import")
 }
+
+// TestWriterPragmas: the driver applies pragmas sorted by their text, so a
+// setting written twice took the value that sorts last; each one must be
+// in force as intended.
+func TestWriterPragmas(t *testing.T) {
+	s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	for name, want := range map[string]int64{"cache_size": -256 << 10, "busy_timeout": 10000, "wal_autocheckpoint": 0, "user_version": 3} {
+		got, err := sqlite.WriterPragma(s, name)
+		require.NoError(t, err)
+		require.Equal(t, want, got, name)
+	}
+}
