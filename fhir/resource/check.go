@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
@@ -38,6 +39,9 @@ func plainlyClean(b []byte) bool {
 			end := stringEnd(b, i)
 			if end == i+2 {
 				return false // ""
+			}
+			if hasSurrogateEscape(b[i:end]) {
+				return false // explainJSON checks the pairs
 			}
 			if j := skipSpace(b, end); !inArray[depth] && j < len(b) && b[j] == ':' {
 				name := b[i:end]
@@ -148,8 +152,71 @@ func memberProblem(v []byte, path string) *fhir.Error {
 				return problem
 			}
 		}
+	case '"':
+		if loneSurrogate(v) {
+			return fhir.Errorf(fhir.CodeValue, "the string has an unpaired UTF-16 surrogate escape, which is not Unicode text").At(path)
+		}
 	}
 	return nil
+}
+
+// hasSurrogateEscape reports whether a JSON string has a \uD800-\uDFFF
+// escape: paired, they spell one character outside the BMP; alone, the
+// string is not valid Unicode, and since the server stores the JSON as
+// sent, a strict reader of it would fail.
+func hasSurrogateEscape(s []byte) bool {
+	for i := 0; i+5 < len(s); i++ {
+		if s[i] == '\\' {
+			if s[i+1] == 'u' && (s[i+2] == 'd' || s[i+2] == 'D') && strings.IndexByte("89abAB", s[i+3]) >= 0 {
+				return true
+			}
+			i++ // the escaped character
+		}
+	}
+	return false
+}
+
+// loneSurrogate reports whether a JSON string has a high surrogate escape
+// not followed by a low one, or a low one not preceded by a high one.
+func loneSurrogate(s []byte) bool {
+	wantLow := false
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			if wantLow {
+				return true
+			}
+			continue
+		}
+		if s[i+1] != 'u' || i+5 >= len(s) {
+			if wantLow {
+				return true
+			}
+			i++
+			continue
+		}
+		v, err := strconv.ParseUint(string(s[i+2:i+6]), 16, 16)
+		if err != nil {
+			return false // not valid JSON; the parser says so
+		}
+		switch {
+		case v >= 0xD800 && v <= 0xDBFF:
+			if wantLow {
+				return true
+			}
+			wantLow = true
+		case v >= 0xDC00 && v <= 0xDFFF:
+			if !wantLow {
+				return true
+			}
+			wantLow = false
+		default:
+			if wantLow {
+				return true
+			}
+		}
+		i += 5
+	}
+	return wantLow
 }
 
 // capitalised reports whether a property name (or its primitive extension

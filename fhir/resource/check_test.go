@@ -31,6 +31,7 @@ func TestPlainlyCleanNeverHidesAProblem(t *testing.T) {
 		{"capitalised name", `{"resourceType":"Patient","Gender":"male"}`, false},
 		{"capitalised primitive extension", `{"resourceType":"Patient","_Gender":{"id":"x"}}`, false},
 		{"escaped name", `{"resourceType":"Patient","birth\u0044ate":"2000-01-01"}`, false},
+		{"surrogate pair escaped", `{"resourceType":"Patient","name":[{"text":"\ud83d\ude00"}]}`, false},
 		{"escaped quote in value", `{"resourceType":"Patient","name":[{"text":"a \"null\" {} []"}]}`, true},
 	}
 	for _, tc := range cases {

@@ -27,6 +27,8 @@ func TestParseReportsEveryIssue(t *testing.T) {
 		{"trailing content", `{"resourceType":"Patient"} {}`, []string{"structure "}},
 		{"repeated property", `{"resourceType":"Patient","name":[{"given":["a"],"family":"x","family":"y"}]}`, []string{"structure Patient.name[0].family"}},
 		{"repeated property, one escaped", `{"resourceType":"Patient","birthDate":"not-a-date","birth\u0044ate":"2000-01-01"}`, []string{"structure Patient.birthDate"}},
+		{"lone surrogate", `{"resourceType":"Patient","name":[{"text":"a\ud800b"}]}`, []string{"value Patient.name[0].text"}},
+		{"low surrogate first", `{"resourceType":"Patient","name":[{"text":"\udc00\ud800"}]}`, []string{"value Patient.name[0].text"}},
 		{"capitalised name", `{"resourceType":"Patient","contained":[{"resourceType":"Patient","Gender":"male"}]}`, []string{"structure Patient.contained[0].Gender"}},
 	}
 	for _, tc := range cases {
@@ -58,6 +60,9 @@ func TestRender(t *testing.T) {
 		{"no meta, id and meta lead, order kept, whitespace gone",
 			"{\n  \"gender\": \"male\",\n  \"resourceType\": \"Patient\",\n  \"name\": [ {\"family\": \"Li, \\\"Jr\\\" }\"} ]\n}",
 			`{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z"},"gender":"male","name":[{"family":"Li, \"Jr\" }"}]}`},
+		{"escaped surrogate pair kept",
+			`{"resourceType":"Patient","name":[{"text":"\ud83d\ude00"}]}`,
+			`{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z"},"name":[{"text":"\ud83d\ude00"}]}`},
 		{"extensions on id and on replaced meta values dropped",
 			`{"resourceType":"Patient","id":"a","_id":{"extension":[{"url":"http://x","valueString":"y"}]},"meta":{"versionId":"1","_versionId":{"extension":[{"url":"http://x","valueString":"y"}]},"tag":[{"code":"t"}]},"active":true}`,
 			`{"resourceType":"Patient","id":"new","meta":{"versionId":"3","lastUpdated":"2026-05-06T07:08:09.123Z","tag":[{"code":"t"}]},"active":true}`},
