@@ -18,9 +18,47 @@ import (
 // validated exactly these bytes, and re-marshalling them through google/fhir
 // cost as much CPU as parsing them (docs/benchmarks.md, ingest).
 func (d *Doc) Render(id string, version int64, lastUpdated time.Time) ([]byte, error) {
+	return render(d.body, d.Type, id, version, lastUpdated)
+}
+
+// Resent reports whether body, a resource as a client sent it for
+// typ/id, renders exactly to stored, the current version of typ/id with
+// that version and lastUpdated. Then body is valid (stored was, and
+// rendering keeps every byte of content), and an update with it would
+// change nothing: it need not be parsed. A body with another id or type
+// is never resent, so that the update refuses it as it should.
+func Resent(body []byte, typ, id string, version int64, lastUpdated time.Time, stored []byte) bool {
+	if !json.Valid(body) {
+		return false
+	}
+	props, err := properties(body)
+	if err != nil {
+		return false
+	}
+	// The id and resourceType are replaced by rendering: they must be
+	// the ones the update names, or the update must refuse the body.
+	want := map[string]string{"id": id, "resourceType": typ}
+	found := 0
+	for _, p := range props {
+		if w, ok := want[p.name]; ok {
+			var v string
+			if json.Unmarshal(p.value, &v) != nil || v != w {
+				return false
+			}
+			found++
+		}
+	}
+	if found != len(want) {
+		return false
+	}
+	out, err := render(body, typ, id, version, lastUpdated)
+	return err == nil && bytes.Equal(out, stored)
+}
+
+func render(body []byte, typ, id string, version int64, lastUpdated time.Time) ([]byte, error) {
 	var compact bytes.Buffer
-	compact.Grow(len(d.body) + 96)
-	if err := json.Compact(&compact, d.body); err != nil {
+	compact.Grow(len(body) + 96)
+	if err := json.Compact(&compact, body); err != nil {
 		return nil, renderErr(err)
 	}
 	props, err := properties(compact.Bytes())
@@ -29,7 +67,7 @@ func (d *Doc) Render(id string, version int64, lastUpdated time.Time) ([]byte, e
 	}
 	out := make([]byte, 0, compact.Len()+96)
 	out = append(out, `{"resourceType":`...)
-	out = strconv.AppendQuote(out, d.Type)
+	out = strconv.AppendQuote(out, typ)
 	out = append(out, `,"id":`...)
 	out = strconv.AppendQuote(out, id)
 	out = append(out, `,"meta":{"versionId":"`...)

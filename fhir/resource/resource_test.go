@@ -2,6 +2,8 @@ package resource_test
 
 import (
 	"encoding/json"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +125,57 @@ func TestTypes(t *testing.T) {
 	require.False(t, resource.Known("Resource"))
 	require.True(t, resource.HasElement("Patient", "identifier"))
 	require.False(t, resource.HasElement("Binary", "identifier"))
+}
+
+func TestResent(t *testing.T) {
+	lu := time.Date(2026, 5, 6, 7, 8, 9, 123e6, time.UTC)
+	doc, err := resource.Parse([]byte(`{"resourceType":"Patient","id":"p1","gender":"female","name":[{"family":"Li"}]}`))
+	require.NoError(t, err)
+	stored, err := doc.Render("p1", 4, lu)
+	require.NoError(t, err)
+	cases := []struct {
+		name, typ, id, body string
+		resent              bool
+	}{
+		{"same", "Patient", "p1", `{"resourceType":"Patient","id":"p1","gender":"female","name":[{"family":"Li"}]}`, true},
+		{"pretty, with the stored meta", "Patient", "p1", "{\n \"resourceType\": \"Patient\", \"id\": \"p1\",\n \"meta\": {\"versionId\": \"4\"},\n \"gender\": \"female\", \"name\": [ {\"family\": \"Li\"} ]\n}", true},
+		{"changed", "Patient", "p1", `{"resourceType":"Patient","id":"p1","gender":"male","name":[{"family":"Li"}]}`, false},
+		{"another id in the body", "Patient", "p1", `{"resourceType":"Patient","id":"p2","gender":"female","name":[{"family":"Li"}]}`, false},
+		{"no id in the body", "Patient", "p1", `{"resourceType":"Patient","gender":"female","name":[{"family":"Li"}]}`, false},
+		{"another type in the body", "Patient", "p1", `{"resourceType":"Person","id":"p1","gender":"female","name":[{"family":"Li"}]}`, false},
+		{"a property twice", "Patient", "p1", `{"resourceType":"Patient","id":"p1","gender":"female","gender":"female","name":[{"family":"Li"}]}`, false},
+		{"not JSON", "Patient", "p1", `{"resourceType":"Patient","id":"p1",`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.resent, resource.Resent([]byte(tc.body), tc.typ, tc.id, 4, lu, stored))
+		})
+	}
+}
+
+// BenchmarkResend compares what an unchanged update costs with the check
+// Resent makes against the validating parse it replaces.
+func BenchmarkResend(b *testing.B) {
+	body, err := os.ReadFile("../rest/testdata/observation.json")
+	require.NoError(b, err)
+	body = []byte(strings.Replace(string(body), `"resourceType": "Observation",`, `"resourceType": "Observation", "id": "o1",`, 1))
+	doc, err := resource.Parse(body)
+	require.NoError(b, err)
+	lu := time.Now()
+	stored, err := doc.Render("o1", 1, lu)
+	require.NoError(b, err)
+	b.Run("resent", func(b *testing.B) {
+		for b.Loop() {
+			if !resource.Resent(body, "Observation", "o1", 1, lu, stored) {
+				b.Fatal("not resent")
+			}
+		}
+	})
+	b.Run("parse", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := resource.Parse(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

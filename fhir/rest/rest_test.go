@@ -97,6 +97,8 @@ func TestUpdateAsCreate(t *testing.T) {
 	same := c.do("PUT", "/Observation/client-chosen-1", obs)
 	require.Equal(t, http.StatusOK, same.status)
 	require.Equal(t, `W/"1"`, same.header.Get("ETag"), "an update that changes nothing makes no version")
+	otherID := c.do("PUT", "/Observation/client-chosen-1", withID(obs, "client-chosen-2"))
+	require.Equal(t, http.StatusBadRequest, otherID.status, "a resent body with another id is still refused: %s", otherID.body)
 	changed := c.do("PUT", "/Observation/client-chosen-1", strings.Replace(obs, `"final"`, `"amended"`, 1))
 	require.Equal(t, http.StatusOK, changed.status)
 	require.Equal(t, `W/"2"`, changed.header.Get("ETag"))
