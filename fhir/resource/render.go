@@ -59,7 +59,7 @@ func render(body []byte, typ, id string, version int64, lastUpdated time.Time) (
 	var compact bytes.Buffer
 	compact.Grow(len(body) + 96)
 	if err := json.Compact(&compact, body); err != nil {
-		return nil, renderErr(err)
+		return nil, &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
 	}
 	props, err := properties(compact.Bytes())
 	if err != nil {
@@ -73,7 +73,7 @@ func render(body []byte, typ, id string, version int64, lastUpdated time.Time) (
 	out = append(out, `,"meta":{"versionId":"`...)
 	out = strconv.AppendInt(out, version, 10)
 	out = append(out, `","lastUpdated":"`...)
-	out = lastUpdated.UTC().AppendFormat(out, InstantLayout)
+	out = lastUpdated.UTC().AppendFormat(out, instantLayout)
 	out = append(out, '"')
 	for _, p := range props {
 		if p.name != "meta" {
@@ -104,18 +104,14 @@ func render(body []byte, typ, id string, version int64, lastUpdated time.Time) (
 	return append(out, '}'), nil
 }
 
-// InstantLayout is how the server writes meta.lastUpdated: UTC, to the
+// instantLayout is how the server writes meta.lastUpdated: UTC, to the
 // millisecond it keeps.
-const InstantLayout = "2006-01-02T15:04:05.000Z"
+const instantLayout = "2006-01-02T15:04:05.000Z"
 
 func appendMember(out []byte, p property) []byte {
 	out = strconv.AppendQuote(out, p.name)
 	out = append(out, ':')
 	return append(out, p.value...)
-}
-
-func renderErr(err error) error {
-	return &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
 }
 
 // properties lists the members of a JSON object in order, each value as

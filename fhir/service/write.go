@@ -51,8 +51,15 @@ func (s *Service) Create(ctx context.Context, typ string, body []byte, ifNoneExi
 // client expects to replace (If-Match): anything else is
 // CodePreconditionFailed.
 func (s *Service) Update(ctx context.Context, typ, id string, body []byte, ifMatch *int64) (*Result, error) {
-	if cur := s.resent(ctx, typ, id, body, ifMatch); cur != nil {
-		return &Result{Outcome: Updated, Resource: cur}, nil
+	var cur *fhir.Resource
+	if resource.Known(typ) {
+		var err error
+		if cur, err = s.current(ctx, typ, id); err != nil {
+			return nil, err
+		}
+		if resent(cur, typ, id, body, ifMatch) {
+			return &Result{Outcome: Updated, Resource: cur}, nil
+		}
 	}
 	doc, err := parse(typ, body)
 	if err != nil {
@@ -64,16 +71,19 @@ func (s *Service) Update(ctx context.Context, typ, id string, body []byte, ifMat
 	case bodyID != id:
 		return nil, fhir.Errorf(fhir.CodeInvalid, "the resource id does not match the id in the URL").At(typ + ".id")
 	}
-	return s.update(ctx, doc, id, ifMatch)
+	return s.update(ctx, doc, id, ifMatch, cur)
 }
 
-// update writes doc as the next version of id, retrying lost races unless
-// the client pinned the version with If-Match.
-func (s *Service) update(ctx context.Context, doc *resource.Doc, id string, ifMatch *int64) (*Result, error) {
+// update writes doc as the next version of id, whose current version the
+// caller has read as cur (nil: none), retrying lost races on a fresh read
+// unless the client pinned the version with If-Match.
+func (s *Service) update(ctx context.Context, doc *resource.Doc, id string, ifMatch *int64, cur *fhir.Resource) (*Result, error) {
 	for attempt := 0; attempt < MaxWriteAttempts; attempt++ {
-		cur, err := s.current(ctx, doc.Type, id)
-		if err != nil {
-			return nil, err
+		if attempt > 0 {
+			var err error
+			if cur, err = s.current(ctx, doc.Type, id); err != nil {
+				return nil, err
+			}
 		}
 		if ifMatch != nil && (cur == nil || cur.VersionID != *ifMatch) {
 			return nil, versionMismatch(doc.Type, id, *ifMatch)
@@ -124,12 +134,16 @@ func (s *Service) ConditionalUpdate(ctx context.Context, typ, condition string, 
 			if bodyID == "" {
 				bodyID = s.newID()
 			}
-			return s.update(ctx, doc, bodyID, nil)
+			cur, err := s.current(ctx, typ, bodyID)
+			if err != nil {
+				return nil, err
+			}
+			return s.update(ctx, doc, bodyID, nil, cur)
 		case 1:
 			if bodyID != "" && bodyID != matches[0].ID {
 				return nil, fhir.Errorf(fhir.CodeInvalid, "the resource id does not match the resource the condition found").At(typ + ".id")
 			}
-			return s.update(ctx, doc, matches[0].ID, nil)
+			return s.update(ctx, doc, matches[0].ID, nil, &matches[0])
 		}
 		return nil, multipleMatches(typ)
 	})
@@ -226,22 +240,15 @@ func contention(typ, id string) error {
 	return fhir.Errorf(fhir.CodeTransient, "%s/%s is being updated by too many writers; try again", typ, id)
 }
 
-// resent returns the current version of typ/id when body is that version
-// sent again (resource.Resent): a hospital resending its feed then costs a
-// read, not a validating parse. nil sends the update the usual way, which
-// also answers every error.
-func (s *Service) resent(ctx context.Context, typ, id string, body []byte, ifMatch *int64) *fhir.Resource {
-	if !resource.Known(typ) {
-		return nil
+// resent reports whether body is cur, the current version of typ/id,
+// sent again (resource.Resent): a hospital resending its feed then costs
+// the read the update makes anyway, not a validating parse. false sends
+// the update the usual way, which also answers every error.
+func resent(cur *fhir.Resource, typ, id string, body []byte, ifMatch *int64) bool {
+	if cur == nil || cur.Deleted || ifMatch != nil && *ifMatch != cur.VersionID {
+		return false
 	}
-	cur, err := s.current(ctx, typ, id)
-	if err != nil || cur == nil || cur.Deleted || ifMatch != nil && *ifMatch != cur.VersionID {
-		return nil
-	}
-	if !resource.Resent(body, typ, id, cur.VersionID, cur.LastUpdated, cur.Body) {
-		return nil
-	}
-	return cur
+	return resource.Resent(body, typ, id, cur.VersionID, cur.LastUpdated, cur.Body)
 }
 
 // sameContent reports whether doc, given cur's id and meta, renders to
