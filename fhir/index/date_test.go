@@ -45,7 +45,7 @@ func TestDateRange(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
-	for in, want := range map[string]string{"Müller": "muller", "  JOSÉ  María ": "jose maria", "Ærø": "ærø", "张伟": "张伟"} {
+	for in, want := range map[string]string{"Müller": "muller", "  JOSÉ  María ": "jose maria", "Ærø": "ærø", "张伟": "张伟", "MULLER\t Smith\n": "muller smith", "": ""} {
 		require.Equal(t, want, index.Normalize(in), in)
 	}
 }

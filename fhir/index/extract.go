@@ -11,7 +11,6 @@ import (
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/fhirpath"
 	"github.com/trialfhir/trialfhir/fhir/searchparam"
-	"github.com/trialfhir/trialfhir/fhir/ucum"
 )
 
 // Extractor computes the index entries of resources from the search
@@ -382,14 +381,15 @@ func canonicalValue(num json.Number, system, code string) (float64, string, bool
 	if system != "" && system != ucumSystem {
 		return 0, "", false
 	}
-	if norm, ok := ucum.Normalize(code); ok {
-		code = norm // "mmHg", "K/uL" and other common spellings
+	u, ok := unitOf(code)
+	if !ok {
+		return 0, "", false
 	}
 	r, ok := new(big.Rat).SetString(num.String())
 	if !ok {
 		return 0, "", false
 	}
-	cv, cu, err := ucum.Canonical(r, code)
+	cv, cu, err := u.Canonical(r)
 	if err != nil {
 		return 0, "", false
 	}
