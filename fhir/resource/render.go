@@ -56,16 +56,19 @@ func Resent(body []byte, typ, id string, version int64, lastUpdated time.Time, s
 }
 
 func render(body []byte, typ, id string, version int64, lastUpdated time.Time) ([]byte, error) {
-	var compact bytes.Buffer
-	compact.Grow(len(body) + 96)
-	if err := json.Compact(&compact, body); err != nil {
-		return nil, &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
+	compact, ok := appendCompact(make([]byte, 0, len(body)), body)
+	if !ok {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, body); err != nil {
+			return nil, &fhir.Error{Code: fhir.CodeException, Message: "cannot render resource", Err: err}
+		}
+		compact = buf.Bytes()
 	}
-	props, err := properties(compact.Bytes())
+	props, err := properties(compact)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, compact.Len()+96)
+	out := make([]byte, 0, len(compact)+96)
 	out = append(out, `{"resourceType":`...)
 	out = strconv.AppendQuote(out, typ)
 	out = append(out, `,"id":`...)
