@@ -170,13 +170,8 @@ func skipSpace(b []byte, i int) int {
 
 // stringEnd returns the index just after the JSON string starting at b[i].
 func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
+	if end := closedStringEnd(b, i); end >= 0 {
+		return end
 	}
 	return len(b)
 }
