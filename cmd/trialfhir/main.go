@@ -53,6 +53,7 @@ type config struct {
 	addr, baseURL, dataDir, mongoURI, mongoDB, logLevel string
 	syncFull, noProfiles                                bool
 	pageKey                                             []byte
+	idempotencyTTL                                      time.Duration
 }
 
 const usage = `usage: trialfhir serve [flags]
@@ -106,7 +107,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stderr
 	svc.Observe(rc.Observe)
 	screener := screening.New(svc, screening.Config{Logger: log, Derive: rc.DeriveBundle})
 	svc.Observe(screener.Observer(profiles.StudyID))
-	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey,
+	h, err := rest.New(svc, rest.Options{BaseURL: cfg.baseURL, Logger: log, PageKey: cfg.pageKey, IdempotencyTTL: cfg.idempotencyTTL,
 		Operations: append(operations.RECIST(rc), operations.Eligibility(screener)...)})
 	if err != nil {
 		return err
@@ -145,8 +146,13 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.logLevel, "log-level", env("TRIALFHIR_LOG_LEVEL", "info"), "debug, info, warn or error [TRIALFHIR_LOG_LEVEL]")
 	fs.BoolVar(&cfg.noProfiles, "no-profiles", env("TRIALFHIR_NO_PROFILES", "") == "true", "do not load the study and the project's conformance resources at start-up [TRIALFHIR_NO_PROFILES]")
 	pageKey := fs.String("page-key", env("TRIALFHIR_PAGE_KEY", ""), "base64 AES key (16, 24 or 32 bytes) sealing search page links; servers sharing a store should share it; empty: random per process [TRIALFHIR_PAGE_KEY]")
+	ttl := fs.String("idempotency-ttl", env("TRIALFHIR_IDEMPOTENCY_TTL", rest.DefaultIdempotencyTTL.String()), "how long the response to an Idempotency-Key is replayed, e.g. 24h or 90m [TRIALFHIR_IDEMPOTENCY_TTL]")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	var err error
+	if cfg.idempotencyTTL, err = time.ParseDuration(*ttl); err != nil || cfg.idempotencyTTL <= 0 {
+		return cfg, fmt.Errorf("--idempotency-ttl: %q is not a positive duration such as 24h", *ttl)
 	}
 	if *pageKey != "" {
 		key, err := base64.StdEncoding.DecodeString(*pageKey)

@@ -117,6 +117,16 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	require.Equal(t, ":8080", cfg.addr)
 	require.Equal(t, "./data", cfg.dataDir)
 	require.Empty(t, cfg.mongoURI)
+	require.Equal(t, 24*time.Hour, cfg.idempotencyTTL)
+
+	env["TRIALFHIR_IDEMPOTENCY_TTL"] = "90m"
+	cfg, err = parseFlags(nil, func(k string) string { return env[k] }, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, 90*time.Minute, cfg.idempotencyTTL)
+	for _, bad := range []string{"0s", "-1h", "a day"} {
+		_, err = parseFlags([]string{"--idempotency-ttl", bad}, func(string) string { return "" }, io.Discard)
+		require.ErrorContains(t, err, "--idempotency-ttl", bad)
+	}
 
 	require.Error(t, Main(context.Background(), []string{"launch"}, func(string) string { return "" }, io.Discard, nil))
 	_, err = parseFlags([]string{"--nope"}, func(string) string { return "" }, io.Discard)

@@ -20,8 +20,15 @@ import (
 // again without being processed twice. The same key with another body
 // is refused (422); a request arriving while the first with its key is
 // still running waits for it. Responses of 5xx are not kept, so a retry
-// after a server failure runs again.
+// after a server failure runs again. A kept response is replayed for
+// Options.IdempotencyTTL; after that the key is free again: a request
+// carrying it runs, and its response replaces the old one.
 const IdempotencyHeader = "Idempotency-Key"
+
+// DefaultIdempotencyTTL keeps responses a day: long enough for a client's
+// retries after a timeout, short enough that a key is not a promise kept
+// forever.
+const DefaultIdempotencyTTL = 24 * time.Hour
 
 // IdempotencyType is the private resource type under which responses are
 // kept in the store, so they survive restarts and are shared by every
@@ -72,7 +79,10 @@ func (a *api) idempotentWrite(c echo.Context, hash string, write func() error) e
 	}
 	defer release()
 	prev, err := store.Read(c.Request().Context(), IdempotencyType, id)
+	var expired int64 // the version of a record past its time, replaced below
 	switch {
+	case err == nil && time.Since(prev.LastUpdated) > a.idemTTL:
+		expired = prev.VersionID
 	case err == nil:
 		var rec idempotencyRecord
 		if err := json.Unmarshal(prev.Body, &rec); err != nil {
@@ -89,9 +99,9 @@ func (a *api) idempotentWrite(c echo.Context, hash string, write func() error) e
 	status, header, body := recorded(c, write)
 	if status < http.StatusInternalServerError {
 		rec, _ := json.Marshal(idempotencyRecord{Hash: hash, Status: status, Header: header, Body: body})
-		r := &fhir.Resource{Type: IdempotencyType, ID: id, VersionID: 1, LastUpdated: time.Now().UTC().Truncate(time.Millisecond),
+		r := &fhir.Resource{Type: IdempotencyType, ID: id, VersionID: expired + 1, LastUpdated: time.Now().UTC().Truncate(time.Millisecond),
 			Method: http.MethodPost, Body: rec}
-		if err := store.Write(c.Request().Context(), r, 0); err != nil {
+		if err := store.Write(c.Request().Context(), r, expired); err != nil {
 			// The request was processed; only its replay is lost.
 			c.Logger().Warnf("idempotency record not stored: %s", fhir.ErrorCode(err))
 		}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -33,6 +34,9 @@ type Options struct {
 	// Operations are named operations routed besides the interactions
 	// (see Operation); New fails on an invalid or duplicate one.
 	Operations []Operation
+	// IdempotencyTTL is how long a response kept for an Idempotency-Key
+	// is replayed; zero means DefaultIdempotencyTTL.
+	IdempotencyTTL time.Duration
 }
 
 type api struct {
@@ -45,6 +49,7 @@ type api struct {
 	ops            []Operation
 	pages          *pager
 	jobs           *jobs
+	idemTTL        time.Duration
 }
 
 // New returns the HTTP handler serving the FHIR API under /fhir. It fails
@@ -64,6 +69,10 @@ func New(svc *service.Service, opts Options) (*echo.Echo, error) {
 	}
 	if a.maxBundleBytes <= 0 {
 		a.maxBundleBytes = DefaultMaxBundleBytes
+	}
+	a.idemTTL = opts.IdempotencyTTL
+	if a.idemTTL <= 0 {
+		a.idemTTL = DefaultIdempotencyTTL
 	}
 	a.ops, a.caps.routes = opts.Operations, routes
 	a.jobs = newJobs()

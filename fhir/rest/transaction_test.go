@@ -9,9 +9,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/trialfhir/trialfhir/fhir/rest"
+	"github.com/trialfhir/trialfhir/fhir/service"
 	"github.com/trialfhir/trialfhir/internal/testfiles"
 )
 
@@ -330,6 +333,29 @@ func TestIdempotencyKey(t *testing.T) {
 			require.Equal(t, "2", c.total(t, "/Patient"))
 			h := c.do("GET", "/_history", "").decodeJSON(t)
 			require.Len(t, h["entry"], 2, "idempotency records are not in history")
+		})
+	}
+}
+
+// TestIdempotencyKeyExpires checks that a kept response is replayed only
+// for the configured time: after it the key runs the request again, even
+// with another body, and the new response is the one kept.
+func TestIdempotencyKeyExpires(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			const ttl = 20 * time.Millisecond
+			c := startAPIWith(t, service.New(st.open(t)), rest.Options{IdempotencyTTL: ttl})
+			body := txBundle("transaction", txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`))
+			require.Equal(t, http.StatusOK, c.do("POST", "", body, "Idempotency-Key", "k").status)
+			time.Sleep(2 * ttl)
+			again := c.do("POST", "", body, "Idempotency-Key", "k")
+			require.Equal(t, http.StatusOK, again.status)
+			require.Empty(t, again.header.Get("Idempotent-Replayed"), "an expired key runs again")
+			require.Equal(t, "2", c.total(t, "/Patient"))
+			time.Sleep(2 * ttl)
+			other := txBundle("batch", txEntry("", "POST", "Patient", `{"resourceType":"Patient","active":true}`))
+			require.Equal(t, http.StatusOK, c.do("POST", "", other, "Idempotency-Key", "k").status, "another body is no conflict once expired")
+			require.Equal(t, "3", c.total(t, "/Patient"))
 		})
 	}
 }
