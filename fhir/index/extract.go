@@ -1,11 +1,11 @@
 package index
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/trialfhir/trialfhir/fhir"
@@ -58,11 +58,9 @@ var skipped = map[string]bool{"_id": true, "_text": true, "_content": true, "_qu
 
 // Extract returns the index entries of a resource given as FHIR JSON.
 func (x *Extractor) Extract(body []byte) (fhir.Index, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var res map[string]any
-	if err := dec.Decode(&res); err != nil {
-		return fhir.Index{}, fmt.Errorf("index: %w", err)
+	res, err := decode(body)
+	if err != nil {
+		return fhir.Index{}, err
 	}
 	typ, _ := res["resourceType"].(string)
 	b := &builder{}
@@ -287,6 +285,34 @@ func stringsOf(node any) []string {
 
 var refRe = regexp.MustCompile(`(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$`)
 
+// typeAndID reads the type and id of a reference as refRe does. The
+// common "Type/id" is read by hand, since the regexp took a tenth of
+// extraction: with a single slash refRe can only match from the start,
+// so both agree there, and any other shape is left to refRe.
+func typeAndID(ref string) (typ, id string, ok bool) {
+	typ, id, found := strings.Cut(ref, "/")
+	if !found || strings.Contains(id, "/") {
+		if m := refRe.FindStringSubmatch(ref); m != nil {
+			return m[1], m[2], true
+		}
+		return "", "", false
+	}
+	if len(typ) < 2 || typ[0] < 'A' || typ[0] > 'Z' || len(id) < 1 || len(id) > 64 {
+		return "", "", false
+	}
+	for i := 1; i < len(typ); i++ {
+		if c := typ[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return "", "", false
+		}
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return "", "", false
+		}
+	}
+	return typ, id, true
+}
+
 func (b *builder) reference(param string, node any) {
 	switch n := node.(type) {
 	case string: // canonical or uri references
@@ -294,9 +320,9 @@ func (b *builder) reference(param string, node any) {
 	case map[string]any:
 		if ref := str(n["reference"]); ref != "" {
 			b.key(RefKey(param, ref))
-			if m := refRe.FindStringSubmatch(ref); m != nil {
-				b.key(RefKey(param, m[1]+"/"+m[2]))
-				b.key(RefKey(param, m[2]))
+			if typ, id, ok := typeAndID(ref); ok {
+				b.key(RefKey(param, typ+"/"+id))
+				b.key(RefKey(param, id))
 			}
 		}
 		if id, ok := n["identifier"].(map[string]any); ok {
@@ -409,11 +435,9 @@ func str(v any) string {
 // "Type/id" where the reference has that form; other references (absolute
 // URLs outside this server, canonicals) are returned as written.
 func (x *Extractor) References(body []byte, param string) ([]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var res map[string]any
-	if err := dec.Decode(&res); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
+	res, err := decode(body)
+	if err != nil {
+		return nil, err
 	}
 	typ, _ := res["resourceType"].(string)
 	var out []string
@@ -430,8 +454,8 @@ func (x *Extractor) References(body []byte, param string) ([]string, error) {
 			case map[string]any:
 				ref = str(n["reference"])
 			}
-			if m := refRe.FindStringSubmatch(ref); m != nil {
-				ref = m[1] + "/" + m[2]
+			if typ, id, ok := typeAndID(ref); ok {
+				ref = typ + "/" + id
 			}
 			if ref != "" && !seen[ref] {
 				seen[ref] = true

@@ -3,8 +3,8 @@ package fhirfacts
 import (
 	"encoding/json"
 	"errors"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/trialfhir/trialfhir/internal/jsonstr"
 )
 
 // lexer is a strict single-pass JSON reader for decode.go. encoding/json
@@ -168,114 +168,13 @@ func (l *lexer) str() string {
 
 // rawString reads a string at pos (which holds the opening quote).
 func (l *lexer) rawString() string {
-	start := l.pos + 1
-	for i := start; i < len(l.data); i++ {
-		switch c := l.data[i]; {
-		case c == '"':
-			l.pos = i + 1
-			s := l.data[start:i]
-			if !utf8.Valid(s) {
-				l.fail() // encoding/json substitutes U+FFFD: let it
-				return ""
-			}
-			return string(s)
-		case c == '\\':
-			return l.escaped(start)
-		case c < 0x20:
-			l.fail()
-			return ""
-		}
+	s, end, ok := jsonstr.Read(l.data, l.pos)
+	if !ok {
+		l.fail() // encoding/json refuses it, or substitutes U+FFFD: let it
+		return ""
 	}
-	l.fail()
-	return ""
-}
-
-// escaped reads a string that has escapes, from start.
-func (l *lexer) escaped(start int) string {
-	buf := make([]byte, 0, 32)
-	for i := start; i < len(l.data); {
-		c := l.data[i]
-		switch {
-		case c == '"':
-			l.pos = i + 1
-			if !utf8.Valid(buf) {
-				l.fail()
-				return ""
-			}
-			return string(buf)
-		case c < 0x20:
-			l.fail()
-			return ""
-		case c != '\\':
-			buf = append(buf, c)
-			i++
-			continue
-		}
-		if i+1 >= len(l.data) {
-			break
-		}
-		e := l.data[i+1]
-		i += 2
-		switch e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			r, ok := hex4(l.data, i)
-			if !ok {
-				l.fail()
-				return ""
-			}
-			i += 4
-			if utf16.IsSurrogate(r) {
-				r2, ok := rune(0), false
-				if i+6 <= len(l.data) && l.data[i] == '\\' && l.data[i+1] == 'u' {
-					r2, ok = hex4(l.data, i+2)
-				}
-				if d := utf16.DecodeRune(r, r2); ok && d != utf8.RuneError {
-					r, i = d, i+6
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			buf = utf8.AppendRune(buf, r)
-		default:
-			l.fail()
-			return ""
-		}
-	}
-	l.fail()
-	return ""
-}
-
-func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[i : i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
+	l.pos = end
+	return s
 }
 
 // number reads a JSON number as written ("" for null).
