@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/internal/jsonstr"
 )
 
 // checkJSON enforces the JSON rules of R4 2.6.2 that google/fhir lets pass:
@@ -36,7 +37,7 @@ func plainlyClean(b []byte) bool {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '"':
-			end := stringEnd(b, i)
+			end := jsonstr.Skip(b, i)
 			if end == i+2 {
 				return false // ""
 			}

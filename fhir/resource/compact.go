@@ -1,5 +1,7 @@
 package resource
 
+import "github.com/trialfhir/trialfhir/internal/jsonstr"
+
 // appendCompact appends src to dst with the white space between JSON
 // tokens removed, as json.Compact does but without its validating scanner
 // (four fifths of the cost of rendering a stored version). ok is false
@@ -12,7 +14,7 @@ func appendCompact(dst, src []byte) (out []byte, ok bool) {
 		c := src[i]
 		switch {
 		case c == '"':
-			end := closedStringEnd(src, i)
+			end := jsonstr.End(src, i)
 			if end < 0 {
 				return dst, false
 			}
@@ -32,20 +34,6 @@ func appendCompact(dst, src []byte) (out []byte, ok bool) {
 		}
 	}
 	return dst, true
-}
-
-// closedStringEnd is stringEnd for a string that must end: -1 when it
-// does not.
-func closedStringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return -1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/internal/jsonstr"
 )
 
 // Render returns the version of d the server stores: the JSON the client
@@ -133,7 +134,7 @@ func properties(obj []byte) ([]property, error) {
 		if obj[i] != '"' {
 			return bad()
 		}
-		end := stringEnd(obj, i)
+		end := jsonstr.Skip(obj, i)
 		name := string(obj[i+1 : end-1])
 		if bytes.IndexByte(obj[i:end], '\\') >= 0 {
 			if err := json.Unmarshal(obj[i:end], &name); err != nil {
@@ -168,14 +169,6 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// stringEnd returns the index just after the JSON string starting at b[i].
-func stringEnd(b []byte, i int) int {
-	if end := closedStringEnd(b, i); end >= 0 {
-		return end
-	}
-	return len(b)
-}
-
 // valueEnd returns the index just after the JSON value starting at b[i].
 func valueEnd(b []byte, i int) int {
 	if i >= len(b) {
@@ -183,13 +176,13 @@ func valueEnd(b []byte, i int) int {
 	}
 	switch b[i] {
 	case '"':
-		return stringEnd(b, i)
+		return jsonstr.Skip(b, i)
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
 			switch b[j] {
 			case '"':
-				j = stringEnd(b, j) - 1
+				j = jsonstr.Skip(b, j) - 1
 			case '{', '[':
 				depth++
 			case '}', ']':

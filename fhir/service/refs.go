@@ -8,6 +8,7 @@ import (
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/resource"
 	"github.com/trialfhir/trialfhir/fhir/search"
+	"github.com/trialfhir/trialfhir/internal/jsonstr"
 )
 
 // txRefs is what a transaction knows of the resources its entries are:
@@ -152,7 +153,7 @@ func rewriteRefs(body []byte, resolve, resolveURI func(string) (string, bool)) [
 			i++
 			continue
 		}
-		end := stringEnd(body, i)
+		end := jsonstr.Skip(body, i)
 		k := end
 		for k < len(body) && (body[k] == ' ' || body[k] == '\t' || body[k] == '\n' || body[k] == '\r') {
 			k++
@@ -163,8 +164,11 @@ func rewriteRefs(body []byte, resolve, resolveURI func(string) (string, bool)) [
 			continue
 		}
 		if key == "reference" || key == "div" || uriProperty(key) {
-			var v string
-			if json.Unmarshal(body[i:end], &v) == nil {
+			v, _, ok := jsonstr.Read(body, i)
+			if !ok {
+				ok = json.Unmarshal(body[i:end], &v) == nil
+			}
+			if ok {
 				nv, changed := v, false
 				switch key {
 				case "reference":
@@ -204,20 +208,6 @@ func uriProperty(key string) bool {
 		}
 	}
 	return false
-}
-
-// stringEnd returns the index just after the JSON string starting at
-// body[start] (a quote); the end of body if it is not closed.
-func stringEnd(body []byte, start int) int {
-	for i := start + 1; i < len(body); i++ {
-		switch body[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(body)
 }
 
 // rewriteNarrative rewrites the href and src attributes of XHTML whose

@@ -115,3 +115,27 @@ func hex4(b []byte, i int) (rune, bool) {
 	}
 	return r, true
 }
+
+// End returns the index just after the closing quote of the JSON string
+// whose opening quote is b[i], without decoding it; -1 when the string
+// does not end.
+func End(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
+}
+
+// Skip is End for readers of JSON known to be valid: len(b) when the
+// string does not end.
+func Skip(b []byte, i int) int {
+	if end := End(b, i); end >= 0 {
+		return end
+	}
+	return len(b)
+}

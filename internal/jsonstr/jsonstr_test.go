@@ -52,3 +52,27 @@ func TestReadAgreesWithEncodingJSON(t *testing.T) {
 		})
 	}
 }
+
+func TestEndAndSkip(t *testing.T) {
+	cases := []struct {
+		in  string
+		end int // -1: the string does not end
+	}{
+		{`"a"`, 3},
+		{`"a\"b",1`, 6},
+		{`"a\\",1`, 5},
+		{`""`, 2},
+		{`"open`, -1},
+		{`"escaped quote\"`, -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			require.Equal(t, tc.end, jsonstr.End([]byte(tc.in), 0))
+			want := tc.end
+			if want < 0 {
+				want = len(tc.in)
+			}
+			require.Equal(t, want, jsonstr.Skip([]byte(tc.in), 0))
+		})
+	}
+}
