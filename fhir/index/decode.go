@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/trialfhir/trialfhir/internal/jsonstr"
+	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // decode reads a resource into the generic form FHIRPath walks: what
@@ -147,7 +147,7 @@ func (d *decoder) array(depth int) (any, bool) {
 // str reads a string; one encoding/json would refuse or repair is left to
 // it.
 func (d *decoder) str() (any, bool) {
-	s, end, ok := jsonstr.Read(d.b, d.i)
+	s, end, ok := jsonscan.Read(d.b, d.i)
 	if !ok {
 		return nil, false
 	}

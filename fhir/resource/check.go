@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
-	"github.com/trialfhir/trialfhir/internal/jsonstr"
+	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // checkJSON enforces the JSON rules of R4 2.6.2 that google/fhir lets pass:
@@ -37,14 +37,14 @@ func plainlyClean(b []byte) bool {
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '"':
-			end := jsonstr.Skip(b, i)
+			end := jsonscan.Skip(b, i)
 			if end == i+2 {
 				return false // ""
 			}
 			if hasSurrogateEscape(b[i:end]) {
 				return false // explainJSON checks the pairs
 			}
-			if j := skipSpace(b, end); !inArray[depth] && j < len(b) && b[j] == ':' {
+			if j := jsonscan.SkipSpace(b, end); !inArray[depth] && j < len(b) && b[j] == ':' {
 				name := b[i:end]
 				if bytes.IndexByte(name, '\\') >= 0 || capitalised(string(name[1:len(name)-1])) {
 					return false
@@ -56,7 +56,7 @@ func plainlyClean(b []byte) bool {
 				}
 				names[depth] = append(names[depth], name)
 				if depth == 1 && string(name) == `"resourceType"` {
-					j = skipSpace(b, j+1)
+					j = jsonscan.SkipSpace(b, j+1)
 					hasType = j+2 < len(b) && b[j] == '"' && b[j+1] != '"'
 				}
 			}
@@ -68,7 +68,7 @@ func plainlyClean(b []byte) bool {
 			}
 			inArray[depth] = c == '['
 			names[depth] = names[depth][:0]
-			if j := skipSpace(b, i+1); j < len(b) && (b[j] == '}' || b[j] == ']') {
+			if j := jsonscan.SkipSpace(b, i+1); j < len(b) && (b[j] == '}' || b[j] == ']') {
 				return false // {} or []
 			}
 		case '}', ']':
@@ -79,7 +79,7 @@ func plainlyClean(b []byte) bool {
 			}
 		}
 	}
-	return hasType && len(b) > 0 && b[skipSpace(b, 0)] == '{'
+	return hasType && len(b) > 0 && b[jsonscan.SkipSpace(b, 0)] == '{'
 }
 
 // explainJSON is checkJSON's decoding check, which names every problem.
@@ -230,15 +230,15 @@ func capitalised(name string) bool {
 // elements lists the values of a valid JSON array.
 func elements(arr []byte) [][]byte {
 	var out [][]byte
-	for i := skipSpace(arr, 1); i < len(arr) && arr[i] != ']'; {
-		end := valueEnd(arr, i)
+	for i := jsonscan.SkipSpace(arr, 1); i < len(arr) && arr[i] != ']'; {
+		end := jsonscan.ValueEnd(arr, i)
 		if end <= i {
 			return out
 		}
 		out = append(out, arr[i:end])
-		i = skipSpace(arr, end)
+		i = jsonscan.SkipSpace(arr, end)
 		if i < len(arr) && arr[i] == ',' {
-			i = skipSpace(arr, i+1)
+			i = jsonscan.SkipSpace(arr, i+1)
 		}
 	}
 	return out

@@ -1,6 +1,6 @@
 package resource
 
-import "github.com/trialfhir/trialfhir/internal/jsonstr"
+import "github.com/trialfhir/trialfhir/internal/jsonscan"
 
 // appendCompact appends src to dst with the white space between JSON
 // tokens removed, as json.Compact does but without its validating scanner
@@ -14,7 +14,7 @@ func appendCompact(dst, src []byte) (out []byte, ok bool) {
 		c := src[i]
 		switch {
 		case c == '"':
-			end := jsonstr.End(src, i)
+			end := jsonscan.End(src, i)
 			if end < 0 {
 				return dst, false
 			}
@@ -22,7 +22,7 @@ func appendCompact(dst, src []byte) (out []byte, ok bool) {
 			last = '"'
 			i = end
 		case isSpace(c):
-			j := skipSpace(src, i)
+			j := jsonscan.SkipSpace(src, i)
 			if j < len(src) && tokenByte(last) && tokenByte(src[j]) {
 				return dst, false
 			}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/trialfhir/trialfhir/fhir"
-	"github.com/trialfhir/trialfhir/internal/jsonstr"
+	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // Render returns the version of d the server stores: the JSON the client
@@ -122,81 +122,13 @@ func appendMember(out []byte, p property) []byte {
 // its raw bytes. The object must be valid JSON (every caller has it from
 // Parse or from the store); whitespace between tokens is allowed.
 func properties(obj []byte) ([]property, error) {
-	bad := func() ([]property, error) {
+	ms, ok := jsonscan.Members(obj)
+	if !ok {
 		return nil, fhir.Errorf(fhir.CodeException, "stored resource is not a JSON object")
 	}
-	i := skipSpace(obj, 0)
-	if i >= len(obj) || obj[i] != '{' {
-		return bad()
-	}
-	var props []property
-	for i = skipSpace(obj, i+1); i < len(obj) && obj[i] != '}'; {
-		if obj[i] != '"' {
-			return bad()
-		}
-		end := jsonstr.Skip(obj, i)
-		name := string(obj[i+1 : end-1])
-		if bytes.IndexByte(obj[i:end], '\\') >= 0 {
-			if err := json.Unmarshal(obj[i:end], &name); err != nil {
-				return bad()
-			}
-		}
-		i = skipSpace(obj, end)
-		if i >= len(obj) || obj[i] != ':' {
-			return bad()
-		}
-		i = skipSpace(obj, i+1)
-		vend := valueEnd(obj, i)
-		if vend <= i {
-			return bad()
-		}
-		props = append(props, property{name: name, value: obj[i:vend]})
-		i = skipSpace(obj, vend)
-		if i < len(obj) && obj[i] == ',' {
-			i = skipSpace(obj, i+1)
-		}
-	}
-	if i >= len(obj) {
-		return bad()
+	props := make([]property, len(ms))
+	for i, m := range ms {
+		props[i] = property{name: m.Name, value: m.Value}
 	}
 	return props, nil
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// valueEnd returns the index just after the JSON value starting at b[i].
-func valueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '"':
-		return jsonstr.Skip(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				j = jsonstr.Skip(b, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	j := i
-	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\t' && b[j] != '\r' {
-		j++
-	}
-	return j
 }

@@ -360,6 +360,49 @@ func TestIdempotencyKeyExpires(t *testing.T) {
 	}
 }
 
+// TestBundleEntryShapes sends entries of every shape the entry reader
+// meets: malformed ones are refused before anything runs, and the
+// members it knows are read whatever their spelling in JSON.
+func TestBundleEntryShapes(t *testing.T) {
+	c := newEmbedded(t)
+	patient := `{"resourceType":"Patient","active":true}`
+	bundle := func(entries ...string) string {
+		return `{"resourceType":"Bundle","type":"batch","entry":[` + strings.Join(entries, ",") + `]}`
+	}
+	refused := []struct {
+		name, body, code, at string
+	}{
+		{"entry not an object", bundle(`1`), "structure", ""},
+		{"fullUrl not a string", bundle(`{"fullUrl":1,"resource":` + patient + `,"request":{"method":"POST","url":"Patient"}}`), "structure", ""},
+		{"request not an object", bundle(`{"resource":` + patient + `,"request":"POST Patient"}`), "structure", ""},
+		{"method not a string", bundle(`{"resource":` + patient + `,"request":{"method":["POST"],"url":"Patient"}}`), "structure", ""},
+		{"no request", bundle(`{"resource":` + patient + `}`), "required", "Bundle.entry[0].request"},
+		{"null request", bundle(`{"request":{"method":"GET","url":"Patient"}}`, `{"resource":`+patient+`,"request":null}`), "required", "Bundle.entry[1].request"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.do("POST", "", tc.body)
+			if tc.at == "" {
+				r.requireOutcome(t, http.StatusBadRequest, tc.code)
+			} else {
+				r.requireOutcome(t, http.StatusBadRequest, tc.code, tc.at)
+			}
+		})
+	}
+	t.Run("escapes, white space, nulls and unknown members", func(t *testing.T) {
+		body := bundle("{\n \"f\\u0075llUrl\" : \"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0\",\n" +
+			` "search": {"mode": "match"}, "resource": ` + patient + `,` +
+			` "request" : {"method":"POST","url":"Patient","ifMatch":null,"ifNoneExist":"identifier=urn:x|1"} }`)
+		got := c.do("POST", "", body).bundle(t)
+		require.Equal(t, []string{"201 Created"}, statuses(got))
+		require.Equal(t, "1", c.total(t, "/Patient"))
+		again := c.do("POST", "", strings.Replace(body, `"active":true`, `"active":true,"identifier":[{"system":"urn:x","value":"1"}]`, 1)).bundle(t)
+		require.Equal(t, []string{"201 Created"}, statuses(again), "ifNoneExist was read: nothing matched it yet")
+		third := c.do("POST", "", body).bundle(t)
+		require.Equal(t, []string{"200 OK"}, statuses(third), "ifNoneExist now matches the second patient")
+	})
+}
+
 // TestBundleLimits checks the 413s.
 func TestBundleLimits(t *testing.T) {
 	c := newEmbedded(t)

@@ -8,7 +8,7 @@ import (
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/resource"
 	"github.com/trialfhir/trialfhir/fhir/search"
-	"github.com/trialfhir/trialfhir/internal/jsonstr"
+	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // txRefs is what a transaction knows of the resources its entries are:
@@ -153,7 +153,7 @@ func rewriteRefs(body []byte, resolve, resolveURI func(string) (string, bool)) [
 			i++
 			continue
 		}
-		end := jsonstr.Skip(body, i)
+		end := jsonscan.Skip(body, i)
 		k := end
 		for k < len(body) && (body[k] == ' ' || body[k] == '\t' || body[k] == '\n' || body[k] == '\r') {
 			k++
@@ -164,7 +164,7 @@ func rewriteRefs(body []byte, resolve, resolveURI func(string) (string, bool)) [
 			continue
 		}
 		if key == "reference" || key == "div" || uriProperty(key) {
-			v, _, ok := jsonstr.Read(body, i)
+			v, _, ok := jsonscan.Read(body, i)
 			if !ok {
 				ok = json.Unmarshal(body[i:end], &v) == nil
 			}

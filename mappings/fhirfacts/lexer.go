@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/trialfhir/trialfhir/internal/jsonstr"
+	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // lexer is a strict single-pass JSON reader for decode.go. encoding/json
@@ -168,7 +168,7 @@ func (l *lexer) str() string {
 
 // rawString reads a string at pos (which holds the opening quote).
 func (l *lexer) rawString() string {
-	s, end, ok := jsonstr.Read(l.data, l.pos)
+	s, end, ok := jsonscan.Read(l.data, l.pos)
 	if !ok {
 		l.fail() // encoding/json refuses it, or substitutes U+FFFD: let it
 		return ""

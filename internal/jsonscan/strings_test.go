@@ -1,4 +1,4 @@
-package jsonstr_test
+package jsonscan_test
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/trialfhir/trialfhir/internal/jsonstr"
+	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // TestReadAgreesWithEncodingJSON reads each string followed by a comma:
@@ -40,7 +40,7 @@ func TestReadAgreesWithEncodingJSON(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
 			src := []byte(tc.in + ",")
-			s, end, ok := jsonstr.Read(src, 0)
+			s, end, ok := jsonscan.Read(src, 0)
 			require.Equal(t, tc.ok, ok)
 			if !ok {
 				return
@@ -67,12 +67,12 @@ func TestEndAndSkip(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			require.Equal(t, tc.end, jsonstr.End([]byte(tc.in), 0))
+			require.Equal(t, tc.end, jsonscan.End([]byte(tc.in), 0))
 			want := tc.end
 			if want < 0 {
 				want = len(tc.in)
 			}
-			require.Equal(t, want, jsonstr.Skip([]byte(tc.in), 0))
+			require.Equal(t, want, jsonscan.Skip([]byte(tc.in), 0))
 		})
 	}
 }

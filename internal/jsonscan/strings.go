@@ -1,8 +1,4 @@
-// Package jsonstr reads JSON strings straight from the bytes, for the
-// project's hand-written single-pass JSON readers (index extraction, the
-// eligibility fact reader), which exist because encoding/json's reflective
-// decoding dominated their profiles.
-package jsonstr
+package jsonscan
 
 import (
 	"unicode/utf16"
