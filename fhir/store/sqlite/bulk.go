@@ -22,16 +22,16 @@ type bulkInserts struct {
 // keyDelete is the statement deleting a resource's rows of the given key
 // hashes, for each count up to bulkRows.
 func keyDelete(rows int) string {
-	return "DELETE FROM keyx WHERE id = ? AND h IN (" + placeholders(rows) + ")"
+	return "DELETE FROM keyx WHERE rid = ? AND h IN (" + placeholders(rows) + ")"
 }
 
 var bulkTables = []struct {
 	table, columns string
 	width          int
 }{
-	{"keyx", "h, id", 2},
-	{"strs", "type, id, param, value", 4},
-	{"ranges", "type, id, param, lo, hi", 5},
+	{"keyx", "h, rid", 2},
+	{"strs", "rid, p, value", 3},
+	{"ranges", "rid, p, lo, hi", 4},
 }
 
 func prepareBulk(db *sql.DB) (bulkInserts, error) {
@@ -74,12 +74,12 @@ func (b *bulkInserts) insert(ctx context.Context, tx *sql.Tx, table string, widt
 	return nil
 }
 
-// deleteKeys deletes the keyx rows of id with the given hashes.
-func (b *bulkInserts) deleteKeys(ctx context.Context, tx *sql.Tx, id string, hashes []any) error {
+// deleteKeys deletes the keyx rows of rid with the given hashes.
+func (b *bulkInserts) deleteKeys(ctx context.Context, tx *sql.Tx, rid int64, hashes []any) error {
 	for len(hashes) > 0 {
 		rows := min(bulkRows, len(hashes))
 		stmt := b.stmts[fmt.Sprintf("keyx-delete/%d", rows)]
-		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, append([]any{id}, hashes[:rows]...)...); err != nil {
+		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, append([]any{rid}, hashes[:rows]...)...); err != nil {
 			return err
 		}
 		hashes = hashes[rows:]

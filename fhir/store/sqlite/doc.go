@@ -12,9 +12,9 @@
 // throughput for durability against that too.
 //
 // Layout: every version lives once in history (its body with it); resource
-// points at the current version of each id; keyx holds the hashed search
-// keys, strs the strings and ranges the dates and quantities of current,
-// non-deleted resources. Writes go through one connection, one goroutine
+// points at the current version of each id and gives it an integer rid;
+// keyx holds the hashed search keys, strs the strings and ranges the dates
+// and quantities of current, non-deleted resources, by rid (schema.go). Writes go through one connection, one goroutine
 // and BEGIN IMMEDIATE transactions that group the writes waiting at the time
 // (commit.go), so they are serialised and atomic (a WriteAll is one request
 // of a batch: all its writes are checked, then written, in the same

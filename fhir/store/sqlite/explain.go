@@ -17,7 +17,7 @@ func (s *Store) Explain(ctx context.Context, q fhir.Query) (*fhir.Plan, error) {
 	for _, p := range q.Preds {
 		sub, args := predSQL(q.Type, p)
 		step := fhir.PlanStep{Pred: p.Describe(), Index: indexOf(p)}
-		if err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT id) FROM (`+sub+`)`, args...).Scan(&step.Candidates); err != nil {
+		if err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT rid) FROM (`+sub+`)`, args...).Scan(&step.Candidates); err != nil {
 			return nil, storeErr(err)
 		}
 		plan.Steps = append(plan.Steps, step)
@@ -74,13 +74,13 @@ func indexOf(p fhir.Pred) string {
 	}
 	switch p.Any[0].Kind {
 	case fhir.MatchKey:
-		return "keyx primary key (hash of type and key, id)"
+		return "keyx primary key (hash of type and key, rid)"
 	case fhir.MatchPrefix:
-		return "strs primary key (type, param, value, id)"
+		return "strs_value (hash of type and param, value)"
 	case fhir.MatchContains:
-		return "strs primary key (type, param), scanning values"
+		return "strs_value (hash of type and param), scanning values"
 	case fhir.MatchRange:
-		return "ranges_lo (type, param, lo) or ranges_hi (type, param, hi)"
+		return "ranges_lo (hash of type and param, lo) or ranges_hi (hash of type and param, hi)"
 	}
 	return "none"
 }

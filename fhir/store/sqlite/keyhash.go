@@ -48,3 +48,9 @@ func unpackHashes(blob []byte) []any {
 	}
 	return hs
 }
+
+// paramHash is the p column of strs and ranges: the hash of a resource
+// type and one of its search parameters. A key of keyx never meets it
+// (other tables), and two parameters of a type sharing it is as unlikely
+// as two keys doing so.
+func paramHash(typ, param string) int64 { return keyHash(typ, param) }

@@ -10,7 +10,7 @@ import (
 // so value >= p AND value < p+maxRune is a prefix test the index can serve.
 const maxRune = "\U0010FFFF"
 
-// predSQL compiles one predicate to a query of the ids of resources with a
+// predSQL compiles one predicate to a query of the rids of resources with a
 // matching entry: each match is a subquery on the index table that holds
 // its kind of entry, joined by UNION for the OR of matches. p.Not is left to
 // the caller.
@@ -30,23 +30,23 @@ func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 		case fhir.MatchKey:
 			keys = append(keys, keyHash(typ, m.Key))
 		case fhir.MatchPrefix:
-			subs = append(subs, `SELECT id FROM strs WHERE type = ? AND param = ? AND value >= ? AND value < ?`)
-			args = append(args, typ, m.Param, m.Text, m.Text+maxRune)
+			subs = append(subs, `SELECT rid FROM strs WHERE p = ? AND value >= ? AND value < ?`)
+			args = append(args, paramHash(typ, m.Param), m.Text, m.Text+maxRune)
 		case fhir.MatchContains:
-			subs = append(subs, `SELECT id FROM strs WHERE type = ? AND param = ? AND instr(value, ?) > 0`)
-			args = append(args, typ, m.Param, m.Text)
+			subs = append(subs, `SELECT rid FROM strs WHERE p = ? AND instr(value, ?) > 0`)
+			args = append(args, paramHash(typ, m.Param), m.Text)
 		case fhir.MatchRange:
 			cond, condArgs := boundsSQL("", m.Bounds)
-			subs = append(subs, `SELECT id FROM ranges WHERE type = ? AND param = ?`+cond)
-			args = append(append(args, typ, m.Param), condArgs...)
+			subs = append(subs, `SELECT rid FROM ranges WHERE p = ?`+cond)
+			args = append(append(args, paramHash(typ, m.Param)), condArgs...)
 		}
 	}
 	if len(keys) > 0 {
-		subs = append([]string{`SELECT id FROM keyx WHERE h IN (` + placeholders(len(keys)) + `)`}, subs...)
+		subs = append([]string{`SELECT rid FROM keyx WHERE h IN (` + placeholders(len(keys)) + `)`}, subs...)
 		args = append(keys, args...)
 	}
 	if len(subs) == 0 {
-		subs = []string{`SELECT NULL AS id WHERE 0`} // no match can hold
+		subs = []string{`SELECT NULL AS rid WHERE 0`} // no match can hold
 	}
 	return strings.Join(subs, union), args
 }

@@ -25,25 +25,24 @@ func (s *Store) Reindex(ctx context.Context, typ string, entries []fhir.Reindexe
 	applied := 0
 	for i := range entries {
 		e := &entries[i]
-		var cur int64
+		var rid, cur int64
 		var deleted bool
 		var oldHashes []byte
-		err := tx.QueryRowContext(ctx, `SELECT vid, deleted, kh FROM resource WHERE type = ? AND id = ?`, typ, e.ID).Scan(&cur, &deleted, &oldHashes)
+		err := tx.QueryRowContext(ctx, `SELECT rid, vid, deleted, kh FROM resource WHERE type = ? AND id = ?`, typ, e.ID).Scan(&rid, &cur, &deleted, &oldHashes)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && (cur != e.VersionID || deleted) {
 			continue
 		}
 		if err != nil {
 			return 0, storeErr(err)
 		}
-		if err := s.deleteIndex(ctx, tx, typ, e.ID, oldHashes); err != nil {
+		if err := s.deleteIndex(ctx, tx, rid, oldHashes); err != nil {
 			return 0, storeErr(err)
 		}
-		r := &fhir.Resource{Type: typ, ID: e.ID, Index: e.Index}
 		hashes, blob := keyHashes(typ, e.Index.Keys)
-		if err := s.insertIndex(ctx, tx, r, hashes); err != nil {
+		if err := s.insertIndex(ctx, tx, rid, typ, &e.Index, hashes); err != nil {
 			return 0, storeErr(err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE resource SET kh = ? WHERE type = ? AND id = ?`, blob, typ, e.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE resource SET kh = ? WHERE rid = ?`, blob, rid); err != nil {
 			return 0, storeErr(err)
 		}
 		applied++

@@ -6,12 +6,25 @@ import (
 	"fmt"
 )
 
-// schemaVersion is kept in PRAGMA user_version. Version 3 keys the search
-// keys by a SHA-256 hash (keyhash.go; 2 had FNV-1a); a file of another
-// version is refused rather than read wrongly.
-const schemaVersion = 3
+// schemaVersion is kept in PRAGMA user_version. Version 4 keys the index
+// rows by the resource's integer rid and a hash of the parameter (3 had
+// the type, id and parameter as text in every row; 2 had FNV-1a key
+// hashes); a file of another version is refused rather than read wrongly.
+const schemaVersion = 4
 
 // schema is applied at every Open; each statement is idempotent.
+//
+// Every resource gets rid, an integer assigned at its create and kept
+// across versions; the index rows carry it instead of the text type and id
+// (a 36-character id repeated in 28 keyx rows per resource was most of
+// keyx). Type and parameter go into one integer, p = keyHash(type, param)
+// for strs and ranges as for keyx's keys. Each index row thus costs a few
+// integer compares to place, and the trees are a third of their size.
+//
+// strs and ranges are clustered by rid: a create appends there (rids only
+// grow), an update or a per-resource test reads one run, and a delete of a
+// resource's rows needs no second tree. Their value-ordered indexes
+// (strs_value, ranges_lo, ranges_hi) serve the searches.
 const schema = `
 CREATE TABLE IF NOT EXISTS history (
 	seq     INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -28,40 +41,39 @@ CREATE INDEX IF NOT EXISTS history_lu ON history (lu, seq);
 CREATE INDEX IF NOT EXISTS history_type_lu ON history (type, lu, seq);
 
 CREATE TABLE IF NOT EXISTS resource (
+	rid     INTEGER PRIMARY KEY, -- never reused: resources are never removed
 	type    TEXT    NOT NULL,
 	id      TEXT    NOT NULL,
 	vid     INTEGER NOT NULL,
 	hseq    INTEGER NOT NULL REFERENCES history (seq),
 	deleted INTEGER NOT NULL,
 	kh      BLOB, -- the key hashes of the current version, to delete them by
-	PRIMARY KEY (type, id)
-) WITHOUT ROWID;
+	UNIQUE (type, id)
+);
 
 CREATE TABLE IF NOT EXISTS keyx (
-	h  INTEGER NOT NULL, -- keyHash(type, key)
-	id TEXT    NOT NULL,
-	PRIMARY KEY (h, id)
+	h   INTEGER NOT NULL, -- keyHash(type, key)
+	rid INTEGER NOT NULL,
+	PRIMARY KEY (h, rid)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS strs (
-	type  TEXT NOT NULL,
-	id    TEXT NOT NULL,
-	param TEXT NOT NULL,
-	value TEXT NOT NULL,
-	PRIMARY KEY (type, param, value, id)
+	rid   INTEGER NOT NULL,
+	p     INTEGER NOT NULL, -- keyHash(type, param)
+	value TEXT    NOT NULL,
+	PRIMARY KEY (rid, p, value)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS strs_resource ON strs (type, id);
+CREATE INDEX IF NOT EXISTS strs_value ON strs (p, value);
 
 CREATE TABLE IF NOT EXISTS ranges (
-	type  TEXT NOT NULL,
-	id    TEXT NOT NULL,
-	param TEXT NOT NULL,
-	lo    REAL NOT NULL,
-	hi    REAL NOT NULL,
-	PRIMARY KEY (type, id, param, lo, hi)
+	rid INTEGER NOT NULL,
+	p   INTEGER NOT NULL, -- keyHash(type, param)
+	lo  REAL    NOT NULL,
+	hi  REAL    NOT NULL,
+	PRIMARY KEY (rid, p, lo, hi)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ranges_lo ON ranges (type, param, lo);
-CREATE INDEX IF NOT EXISTS ranges_hi ON ranges (type, param, hi);
+CREATE INDEX IF NOT EXISTS ranges_lo ON ranges (p, lo);
+CREATE INDEX IF NOT EXISTS ranges_hi ON ranges (p, hi);
 `
 
 // migrate creates the schema in a new file and refuses a file written in

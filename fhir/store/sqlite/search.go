@@ -126,20 +126,33 @@ func isKeyPred(p fhir.Pred) bool {
 func idWalkSQL(q fhir.Query) (string, []any) {
 	var b strings.Builder
 	args := []any{q.Type}
-	b.WriteString(`SELECT ` + versionColumns + ` FROM (SELECT w.id AS id FROM resource w WHERE w.type = ?`)
+	b.WriteString(`SELECT ` + versionColumns + ` FROM (SELECT w.rid AS rid FROM resource w WHERE w.type = ?`)
 	if q.After != "" {
 		b.WriteString(` AND w.id > ?`)
 		args = append(args, q.After)
 	}
-	b.WriteString(` AND w.deleted = 0`)
-	where, whereArgs := filters(q, -1, "w.id")
+	// A deleted resource has no index rows, so a positive predicate
+	// already leaves it out, and the walk stays in the (type, id) index.
+	if !hasPositive(q) {
+		b.WriteString(` AND w.deleted = 0`)
+	}
+	where, whereArgs := filters(q, -1, "w.rid")
 	b.WriteString(where + ` ORDER BY w.id LIMIT ?) p
-		CROSS JOIN resource r ON r.type = ? AND r.id = p.id JOIN history h ON h.seq = r.hseq ORDER BY r.id`)
-	return b.String(), append(append(args, whereArgs...), q.Limit, q.Type)
+		CROSS JOIN resource r ON r.rid = p.rid JOIN history h ON h.seq = r.hseq ORDER BY r.id`)
+	return b.String(), append(append(args, whereArgs...), q.Limit)
+}
+
+func hasPositive(q fhir.Query) bool {
+	for _, p := range q.Preds {
+		if !p.Not {
+			return true
+		}
+	}
+	return false
 }
 
 // candidates compiles the filter of q into " FROM ... WHERE ..." over the
-// current versions r and their history rows h, driven by the ids of
+// current versions r and their history rows h, driven by the rids of
 // q.Preds[driver] (or every resource of the type when driver is -1); the
 // other predicates are tested per row through primary keys.
 func candidates(q fhir.Query, driver int) (string, []any) {
@@ -147,26 +160,27 @@ func candidates(q fhir.Query, driver int) (string, []any) {
 	var args []any
 	if driver >= 0 {
 		sub, subArgs := predSQL(q.Type, q.Preds[driver])
-		b.WriteString(` FROM (SELECT DISTINCT id FROM (` + sub + `)) m
-		CROSS JOIN resource r ON r.type = ? AND r.id = m.id
-		JOIN history h ON h.seq = r.hseq WHERE r.deleted = 0`)
+		b.WriteString(` FROM (SELECT DISTINCT rid FROM (` + sub + `)) m
+		CROSS JOIN resource r ON r.rid = m.rid
+		JOIN history h ON h.seq = r.hseq WHERE r.type = ? AND r.deleted = 0`)
 		args = append(subArgs, q.Type)
 	} else {
 		b.WriteString(` FROM resource r JOIN history h ON h.seq = r.hseq WHERE r.type = ? AND r.deleted = 0`)
 		args = append(args, q.Type)
 	}
-	where, whereArgs := filters(q, driver, "r.id")
+	where, whereArgs := filters(q, driver, "r.rid")
 	b.WriteString(where)
 	return b.String(), append(args, whereArgs...)
 }
 
 // filters is the " AND ..." testing every predicate but the driver, and
-// the id list, on the row r.
+// the id list, on the resource whose rid is row.
 func filters(q fhir.Query, driver int, row string) (string, []any) {
 	var b strings.Builder
 	var args []any
 	if len(q.IDs) > 0 {
-		b.WriteString(` AND ` + row + ` IN (` + placeholders(len(q.IDs)) + `)`)
+		b.WriteString(` AND ` + row + ` IN (SELECT i.rid FROM resource i WHERE i.type = ? AND i.id IN (` + placeholders(len(q.IDs)) + `))`)
+		args = append(args, q.Type)
 		for _, id := range q.IDs {
 			args = append(args, id)
 		}

@@ -16,7 +16,7 @@ func sortedSQL(q fhir.Query, from string, args []any) (string, []any) {
 	var cols []string
 	var colArgs []any
 	for i, k := range q.Sort {
-		expr, arg := sortExpr(k)
+		expr, arg := sortExpr(q.Type, k)
 		cols = append(cols, fmt.Sprintf("%s AS s%d", expr, i))
 		if arg != nil {
 			colArgs = append(colArgs, arg)
@@ -46,22 +46,23 @@ func sortedSQL(q fhir.Query, from string, args []any) (string, []any) {
 	return b.String(), all
 }
 
-// sortExpr is the SQL value of one key for the current row r, with its
-// parameter argument (nil for none).
-func sortExpr(k fhir.SortKey) (string, any) {
+// sortExpr is the SQL value of one key for the current row r of type typ,
+// with its parameter argument (nil for none); +x.p for the primary key,
+// as in predExists.
+func sortExpr(typ string, k fhir.SortKey) (string, any) {
 	agg := "min"
 	if k.Desc {
 		agg = "max"
 	}
 	switch k.Kind {
 	case fhir.SortString:
-		return `(SELECT ` + agg + `(x.value) FROM strs x WHERE x.type = r.type AND x.id = r.id AND +x.param = ?)`, k.Param
+		return `(SELECT ` + agg + `(x.value) FROM strs x WHERE x.rid = r.rid AND +x.p = ?)`, paramHash(typ, k.Param)
 	case fhir.SortRange:
 		end := "lo"
 		if k.Desc {
 			end = "hi"
 		}
-		return `(SELECT ` + agg + `(x.` + end + `) FROM ranges x WHERE x.type = r.type AND x.id = r.id AND +x.param = ?)`, k.Param
+		return `(SELECT ` + agg + `(x.` + end + `) FROM ranges x WHERE x.rid = r.rid AND +x.p = ?)`, paramHash(typ, k.Param)
 	}
 	return `r.id`, nil
 }

@@ -191,12 +191,12 @@ func (s *Store) close() error {
 
 // writeStmts are prepared once: parsing SQL was a tenth of a create's CPU.
 type writeStmts struct {
-	currentVersion, insertHistory, upsertResource *sql.Stmt
-	deleteStrs, deleteRanges                      *sql.Stmt
+	currentVersion, insertHistory, insertResource, updateResource *sql.Stmt
+	deleteStrs, deleteRanges                                      *sql.Stmt
 }
 
 func (ws *writeStmts) all() []*sql.Stmt {
-	return []*sql.Stmt{ws.currentVersion, ws.insertHistory, ws.upsertResource, ws.deleteStrs, ws.deleteRanges}
+	return []*sql.Stmt{ws.currentVersion, ws.insertHistory, ws.insertResource, ws.updateResource, ws.deleteStrs, ws.deleteRanges}
 }
 
 func (ws *writeStmts) prepare(db *sql.DB) error {
@@ -204,12 +204,12 @@ func (ws *writeStmts) prepare(db *sql.DB) error {
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&ws.currentVersion, `SELECT vid, kh FROM resource WHERE type = ? AND id = ?`},
+		{&ws.currentVersion, `SELECT rid, vid, kh FROM resource WHERE type = ? AND id = ?`},
 		{&ws.insertHistory, `INSERT INTO history (type, id, vid, lu, deleted, method, body) VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		{&ws.upsertResource, `INSERT INTO resource (type, id, vid, hseq, deleted, kh) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (type, id) DO UPDATE SET vid = excluded.vid, hseq = excluded.hseq, deleted = excluded.deleted, kh = excluded.kh`},
-		{&ws.deleteStrs, `DELETE FROM strs WHERE type = ? AND id = ?`},
-		{&ws.deleteRanges, `DELETE FROM ranges WHERE type = ? AND id = ?`},
+		{&ws.insertResource, `INSERT INTO resource (type, id, vid, hseq, deleted, kh) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&ws.updateResource, `UPDATE resource SET vid = ?, hseq = ?, deleted = ?, kh = ? WHERE rid = ?`},
+		{&ws.deleteStrs, `DELETE FROM strs WHERE rid = ?`},
+		{&ws.deleteRanges, `DELETE FROM ranges WHERE rid = ?`},
 	} {
 		stmt, err := db.Prepare(p.sql)
 		if err != nil {
@@ -242,13 +242,20 @@ func (s *Store) WriteAll(ctx context.Context, ws []fhir.Write) error {
 	return s.commits.write(ctx, ws)
 }
 
+// current is what a write needs of the version it replaces: its rid (0
+// when there is none) and its packed key hashes.
+type current struct {
+	rid    int64
+	hashes []byte
+}
+
 // writeReq applies the writes of one request inside tx: every version is
 // checked first, so a conflict returns before anything is written.
 func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error {
-	olds := make([][]byte, len(ws))
+	olds := make([]current, len(ws))
 	for i, w := range ws {
 		var cur int64
-		err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, w.R.Type, w.R.ID).Scan(&cur, &olds[i])
+		err := tx.StmtContext(ctx, s.ws.currentVersion).QueryRowContext(ctx, w.R.Type, w.R.ID).Scan(&olds[i].rid, &cur, &olds[i].hashes)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return storeErr(err)
 		}
@@ -260,7 +267,7 @@ func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error
 		}
 	}
 	for i, w := range ws {
-		if err := s.writeOne(ctx, tx, w.R, w.Expect > 0, olds[i]); err != nil {
+		if err := s.writeOne(ctx, tx, w.R, olds[i]); err != nil {
 			return storeErr(err)
 		}
 	}
@@ -269,8 +276,8 @@ func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error
 
 // writeOne writes one checked version inside the batch transaction tx: the
 // version, the pointer to it and its index, replacing the index of the
-// version before (replace), whose key hashes are oldHashes.
-func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, replace bool, oldHashes []byte) error {
+// version before (old, when old.rid is not 0).
+func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old current) error {
 	res, err := tx.StmtContext(ctx, s.ws.insertHistory).ExecContext(ctx,
 		r.Type, r.ID, r.VersionID, r.LastUpdated.UnixMilli(), r.Deleted, r.Method, r.Body)
 	if err != nil {
@@ -285,55 +292,65 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, repl
 	if !r.Deleted {
 		hashes, blob = keyHashes(r.Type, r.Index.Keys)
 	}
-	if _, err = tx.StmtContext(ctx, s.ws.upsertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted, blob); err != nil {
-		return err
-	}
-	if replace {
-		if err = s.deleteIndex(ctx, tx, r.Type, r.ID, oldHashes); err != nil {
+	rid := old.rid
+	if rid == 0 {
+		res, err := tx.StmtContext(ctx, s.ws.insertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted, blob)
+		if err != nil {
+			return err
+		}
+		if rid, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	} else {
+		if _, err = tx.StmtContext(ctx, s.ws.updateResource).ExecContext(ctx, r.VersionID, seq, r.Deleted, blob, rid); err != nil {
+			return err
+		}
+		if err = s.deleteIndex(ctx, tx, rid, old.hashes); err != nil {
 			return err
 		}
 	}
 	if !r.Deleted {
-		return s.insertIndex(ctx, tx, r, hashes)
+		return s.insertIndex(ctx, tx, rid, r.Type, &r.Index, hashes)
 	}
 	return nil
 }
 
-// deleteIndex removes the index rows of typ/id, whose key hashes are
-// packed in hashes.
-func (s *Store) deleteIndex(ctx context.Context, tx *sql.Tx, typ, id string, hashes []byte) error {
-	if err := s.bulk.deleteKeys(ctx, tx, id, unpackHashes(hashes)); err != nil {
+// deleteIndex removes the index rows of the resource rid, whose key hashes
+// are packed in hashes.
+func (s *Store) deleteIndex(ctx context.Context, tx *sql.Tx, rid int64, hashes []byte) error {
+	if err := s.bulk.deleteKeys(ctx, tx, rid, unpackHashes(hashes)); err != nil {
 		return err
 	}
 	for _, del := range []*sql.Stmt{s.ws.deleteStrs, s.ws.deleteRanges} {
-		if _, err := tx.StmtContext(ctx, del).ExecContext(ctx, typ, id); err != nil {
+		if _, err := tx.StmtContext(ctx, del).ExecContext(ctx, rid); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// insertIndex writes the index rows of r, whose key hashes are hashes.
-func (s *Store) insertIndex(ctx context.Context, tx *sql.Tx, r *fhir.Resource, hashes []any) error {
+// insertIndex writes the index rows ix of the resource rid of type typ,
+// whose key hashes are hashes.
+func (s *Store) insertIndex(ctx context.Context, tx *sql.Tx, rid int64, typ string, ix *fhir.Index, hashes []any) error {
 	args := make([]any, 0, 2*len(hashes))
 	for _, h := range hashes {
-		args = append(args, h, r.ID)
+		args = append(args, h, rid)
 	}
 	if err := s.bulk.insert(ctx, tx, "keyx", 2, args); err != nil {
 		return err
 	}
 	args = args[:0]
-	for _, v := range r.Index.Strings {
-		args = append(args, r.Type, r.ID, v.Param, v.Value)
+	for _, v := range ix.Strings {
+		args = append(args, rid, paramHash(typ, v.Param), v.Value)
 	}
-	if err := s.bulk.insert(ctx, tx, "strs", 4, args); err != nil {
+	if err := s.bulk.insert(ctx, tx, "strs", 3, args); err != nil {
 		return err
 	}
 	args = args[:0]
-	for _, v := range r.Index.Ranges {
-		args = append(args, r.Type, r.ID, v.Param, v.Lo, v.Hi)
+	for _, v := range ix.Ranges {
+		args = append(args, rid, paramHash(typ, v.Param), v.Lo, v.Hi)
 	}
-	return s.bulk.insert(ctx, tx, "ranges", 5, args)
+	return s.bulk.insert(ctx, tx, "ranges", 4, args)
 }
 
 const versionColumns = `h.type, h.id, h.vid, h.lu, h.deleted, h.method, h.body`

@@ -58,22 +58,27 @@ func TestCloseTwice(t *testing.T) {
 }
 
 // TestOtherLayoutRefused: a data file written by a build with another
-// table layout is refused with a message saying what to do, never read as
-// if it were this one's.
+// table layout (3: index rows keyed by type and id as text) is refused with
+// a message saying what to do, never read as if it were this one's.
 func TestOtherLayoutRefused(t *testing.T) {
-	dir := t.TempDir()
-	s, err := sqlite.Open(dir, sqlite.Options{})
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
+	for _, version := range []int{1, 3, 5} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			dir := t.TempDir()
+			s, err := sqlite.Open(dir, sqlite.Options{})
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
 
-	db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.FileName))
-	require.NoError(t, err)
-	_, err = db.Exec(`PRAGMA user_version = 1`)
-	require.NoError(t, err)
-	require.NoError(t, db.Close())
+			db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.FileName))
+			require.NoError(t, err)
+			_, err = db.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, version))
+			require.NoError(t, err)
+			require.NoError(t, db.Close())
 
-	_, err = sqlite.Open(dir, sqlite.Options{})
-	require.ErrorContains(t, err, "re-import")
+			_, err = sqlite.Open(dir, sqlite.Options{})
+			require.ErrorContains(t, err, "re-import")
+			require.ErrorContains(t, err, fmt.Sprintf("layout %d", version))
+		})
+	}
 }
 
 // TestWriterPragmas: the driver applies pragmas sorted by their text, so a
@@ -83,7 +88,7 @@ func TestWriterPragmas(t *testing.T) {
 	s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
 	require.NoError(t, err)
 	defer s.Close()
-	for name, want := range map[string]int64{"cache_size": -256 << 10, "busy_timeout": 10000, "wal_autocheckpoint": 0, "user_version": 3} {
+	for name, want := range map[string]int64{"cache_size": -256 << 10, "busy_timeout": 10000, "wal_autocheckpoint": 0, "user_version": 4} {
 		got, err := sqlite.WriterPragma(s, name)
 		require.NoError(t, err)
 		require.Equal(t, want, got, name)

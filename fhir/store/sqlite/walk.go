@@ -44,36 +44,42 @@ func walkSQL(q fhir.Query) (string, []any) {
 		end, agg, dir, beyond = "hi", "max", "DESC", "<"
 		other, otherCmp = "lo", ">"
 	}
+	// Ties on the value go by id, which the entry reaches through its
+	// rid: computed for the entries that pass, not for every one walked.
+	const entryID = `(SELECT i.id FROM resource i WHERE i.rid = x.rid)`
 	var b strings.Builder
-	b.WriteString(`SELECT ` + versionColumns + `, p.v FROM (SELECT x.id AS id, x.` + end + ` AS v
-		FROM ranges x WHERE x.type = ? AND x.param = ?`)
-	args := []any{q.Type, k.Param}
+	b.WriteString(`SELECT ` + versionColumns + `, w.v FROM (SELECT x.rid AS rid, x.` + end + ` AS v, ` + entryID + ` AS id
+		FROM ranges x WHERE x.p = ?`)
+	args := []any{paramHash(q.Type, k.Param)}
 	if q.After != "" {
 		v := q.AfterSort[0].F
-		b.WriteString(` AND x.` + end + ` ` + beyond + `= ? AND (x.` + end + ` ` + beyond + ` ? OR x.id > ?)`)
+		b.WriteString(` AND x.` + end + ` ` + beyond + `= ? AND (x.` + end + ` ` + beyond + ` ? OR ` + entryID + ` > ?)`)
 		args = append(args, v, v, q.After)
 	}
 	// Index rows exist for current, live versions only (a write replaces
 	// them, a delete removes them), so the walk needs no resource row.
-	// The predicates on the entry's id first, so that most entries cost
+	// The predicates on the entry's rid first, so that most entries cost
 	// one primary-key lookup.
-	where, whereArgs := filters(q, -1, "x.id")
+	where, whereArgs := filters(q, -1, "x.rid")
 	b.WriteString(where)
 	args = append(args, whereArgs...)
 	// Each resource once: at the entry that gives its sort value (the
 	// lowest lo ascending, the highest hi descending; between entries with
 	// the same value, the one with the extreme other end).
-	b.WriteString(` AND x.` + end + ` = (SELECT ` + agg + `(y.` + end + `) FROM ranges y WHERE y.type = x.type AND y.id = x.id AND +y.param = ?)
-		AND NOT EXISTS (SELECT 1 FROM ranges z WHERE z.type = x.type AND z.id = x.id AND +z.param = ? AND z.` + end + ` = x.` + end + ` AND z.` + other + ` ` + otherCmp + ` x.` + other + `)`)
-	args = append(args, k.Param, k.Param)
-	b.WriteString(` ORDER BY x.` + end + ` ` + dir + `, x.id LIMIT ?) p
-		CROSS JOIN resource r ON r.type = ? AND r.id = p.id JOIN history h ON h.seq = r.hseq
-		ORDER BY p.v ` + dir + `, p.id`)
+	b.WriteString(` AND x.` + end + ` = (SELECT ` + agg + `(y.` + end + `) FROM ranges y WHERE y.rid = x.rid AND +y.p = x.p)
+		AND NOT EXISTS (SELECT 1 FROM ranges z WHERE z.rid = x.rid AND +z.p = x.p AND z.` + end + ` = x.` + end + ` AND z.` + other + ` ` + otherCmp + ` x.` + other + `)`)
+	b.WriteString(` ORDER BY x.` + end + ` ` + dir + `, id LIMIT ?) w
+		CROSS JOIN resource r ON r.rid = w.rid JOIN history h ON h.seq = r.hseq
+		WHERE r.type = ? ORDER BY w.v ` + dir + `, w.id`)
 	return b.String(), append(args, q.Limit, q.Type)
 }
 
-// predExists is p tested on the row whose id is row: a lookup per match
-// through the primary keys, ORed. Scalar subqueries rather than EXISTS:
+// predExists is p tested on the resource whose rid is row: a lookup per
+// match through the primary keys (keyx's (h, rid), the rid-led ones of strs
+// and ranges), ORed. The unary + on p keeps SQLite from the value indexes,
+// which also hold rid and which it would otherwise pick: they seek p and a
+// bound, then scan every value beyond it for the rid. Scalar subqueries
+// rather than EXISTS:
 // SQLite turns a top-level EXISTS into a join it may order after costlier
 // tests, and here the order written (keys first) is the order wanted.
 func predExists(typ string, p fhir.Pred, row string) (string, []any) {
@@ -86,19 +92,19 @@ func predExists(typ string, p fhir.Pred, row string) (string, []any) {
 		case fhir.MatchKey:
 			keys = append(keys, keyHash(typ, m.Key))
 		case fhir.MatchPrefix:
-			ors = append(ors, found(`strs e WHERE e.type = ? AND e.id = `+row+` AND +e.param = ? AND e.value >= ? AND e.value < ?`))
-			args = append(args, typ, m.Param, m.Text, m.Text+maxRune)
+			ors = append(ors, found(`strs e WHERE e.rid = `+row+` AND +e.p = ? AND e.value >= ? AND e.value < ?`))
+			args = append(args, paramHash(typ, m.Param), m.Text, m.Text+maxRune)
 		case fhir.MatchContains:
-			ors = append(ors, found(`strs e WHERE e.type = ? AND e.id = `+row+` AND +e.param = ? AND instr(e.value, ?) > 0`))
-			args = append(args, typ, m.Param, m.Text)
+			ors = append(ors, found(`strs e WHERE e.rid = `+row+` AND +e.p = ? AND instr(e.value, ?) > 0`))
+			args = append(args, paramHash(typ, m.Param), m.Text)
 		case fhir.MatchRange:
 			cond, condArgs := boundsSQL("e.", m.Bounds)
-			ors = append(ors, found(`ranges e WHERE e.type = ? AND e.id = `+row+` AND +e.param = ?`+cond))
-			args = append(append(args, typ, m.Param), condArgs...)
+			ors = append(ors, found(`ranges e WHERE e.rid = `+row+` AND +e.p = ?`+cond))
+			args = append(append(args, paramHash(typ, m.Param)), condArgs...)
 		}
 	}
 	if len(keys) > 0 {
-		ors = append([]string{found(`keyx e WHERE e.h IN (` + placeholders(len(keys)) + `) AND e.id = ` + row)}, ors...)
+		ors = append([]string{found(`keyx e WHERE e.h IN (` + placeholders(len(keys)) + `) AND e.rid = ` + row)}, ors...)
 		args = append(keys, args...)
 	}
 	if len(ors) == 0 {
