@@ -5,8 +5,9 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth bounds the nesting Check follows; deeper, it defers (google/fhir
-// fails beyond 64 levels of properties).
+// maxDepth bounds the nesting Check follows, counted as google/fhir counts
+// it against MaxNestingDepth 64: the dots of its path to an object (one per
+// property, one more per contained resource's type). Deeper, Check defers.
 const maxDepth = 60
 
 // Check reports whether google/fhir v0.7.4's validating unmarshaller
@@ -67,34 +68,66 @@ func (c *checker) space() {
 
 func (c *checker) peek(b byte) bool { return c.i < len(c.b) && c.b[c.i] == b }
 
-// resourceType finds the top-level resourceType without moving c. It is
-// usually the first property; otherwise the top level is skimmed for it.
+// resourceType finds the resourceType of the object at c.i without moving
+// c. It is usually the first property; otherwise the object is skimmed.
 func (c *checker) resourceType() (string, bool) {
-	d := checker{b: c.b, i: c.i + 1}
-	for {
-		d.space()
-		key, esc, ok := d.str()
+	d := checker{b: c.b, i: c.i}
+	rt, found := "", false
+	ok := d.members(func(key []byte) bool {
+		if string(key) != "resourceType" {
+			return d.skip(0)
+		}
+		v, esc, ok := d.str()
+		rt, found = string(v), ok && !esc && len(v) > 0
+		return false // found (or not a plain string): stop here
+	})
+	return rt, found && !ok
+}
+
+// members walks the object at c.i, calling member with each key and c at
+// its value; member must pass over the value. members reports whether
+// the object had at least one member and every call returned true.
+func (c *checker) members(member func(key []byte) bool) bool {
+	return c.list('{', '}', func() bool {
+		key, esc, ok := c.str()
 		if !ok || esc {
-			return "", false
+			return false // keys with escapes are left to google/fhir
 		}
-		d.space()
-		if !d.peek(':') {
-			return "", false
+		c.space()
+		if !c.peek(':') {
+			return false
 		}
-		d.i++
-		d.space()
-		if string(key) == "resourceType" {
-			v, esc, ok := d.str()
-			return string(v), ok && !esc && len(v) > 0
+		c.i++
+		c.space()
+		return member(key)
+	})
+}
+
+// list walks the object or array at c.i (open and close its brackets),
+// calling item with c at each member or element. It reports whether there
+// was at least one and every call returned true; google/fhir is left to
+// judge empty ones.
+func (c *checker) list(open, close byte, item func() bool) bool {
+	if !c.peek(open) {
+		return false
+	}
+	c.i++
+	for n := 0; ; n++ {
+		c.space()
+		if c.peek(close) {
+			c.i++
+			return n > 0
 		}
-		if !d.skip(0) {
-			return "", false
+		if n > 0 {
+			if !c.peek(',') {
+				return false
+			}
+			c.i++
+			c.space()
 		}
-		d.space()
-		if !d.peek(',') {
-			return "", false
+		if !item() {
+			return false
 		}
-		d.i++
 	}
 }
 
@@ -118,7 +151,8 @@ func (c *checker) str() (raw []byte, escaped, ok bool) {
 	return nil, false, false
 }
 
-// skip passes over one JSON value.
+// skip passes over one JSON value (an empty object or array counts as
+// a failure: only resourceType's search skips, and gives up on it).
 func (c *checker) skip(depth int) bool {
 	if depth > maxDepth || c.i >= len(c.b) {
 		return false
@@ -127,37 +161,10 @@ func (c *checker) skip(depth int) bool {
 	case '"':
 		_, _, ok := c.str()
 		return ok
-	case '{', '[':
-		end := byte('}')
-		if c.b[c.i] == '[' {
-			end = ']'
-		}
-		c.i++
-		for {
-			c.space()
-			if c.peek(end) {
-				c.i++
-				return true
-			}
-			if end == '}' {
-				if _, _, ok := c.str(); !ok {
-					return false
-				}
-				c.space()
-				if !c.peek(':') {
-					return false
-				}
-				c.i++
-				c.space()
-			}
-			if !c.skip(depth + 1) {
-				return false
-			}
-			c.space()
-			if c.peek(',') {
-				c.i++
-			}
-		}
+	case '{':
+		return c.members(func([]byte) bool { return c.skip(depth + 1) })
+	case '[':
+		return c.list('[', ']', func() bool { return c.skip(depth + 1) })
 	default:
 		c.scalar()
 		return true
@@ -182,43 +189,17 @@ func (c *checker) scalar() []byte {
 // resourceType when the object is a resource, whose resourceType property
 // it must hold.
 func (c *checker) object(m *message, depth int, refTypes []string, rt string) bool {
-	if depth > maxDepth || !c.peek('{') {
+	if depth > maxDepth {
 		return false
 	}
 	top := c.top
 	c.top = false
-	c.i++
 	var filled, choices uint64
-	for n := 0; ; n++ {
-		c.space()
-		if c.peek('}') {
-			c.i++
-			// An empty object is left to google/fhir.
-			return n > 0 && filled&m.required == m.required
-		}
-		if n > 0 {
-			if !c.peek(',') {
-				return false
-			}
-			c.i++
-			c.space()
-		}
-		key, esc, ok := c.str()
-		if !ok || esc {
-			return false
-		}
-		c.space()
-		if !c.peek(':') {
-			return false
-		}
-		c.i++
-		c.space()
+	ok := c.members(func(key []byte) bool {
 		if rt != "" && string(key) == "resourceType" {
 			// Read again: with the property repeated, google/fhir takes the last.
-			if v, esc, ok := c.str(); !ok || esc || string(v) != rt {
-				return false
-			}
-			continue
+			v, esc, ok := c.str()
+			return ok && !esc && string(v) == rt
 		}
 		f := m.fields[string(key)]
 		if f == nil {
@@ -236,10 +217,9 @@ func (c *checker) object(m *message, depth int, refTypes []string, rt string) bo
 				c.id = string(v)
 			}
 		}
-		if !c.value(f, depth, refTypes) {
-			return false
-		}
-	}
+		return c.value(f, depth, refTypes)
+	})
+	return ok && filled&m.required == m.required
 }
 
 func (c *checker) peekStr() ([]byte, bool, bool) {
@@ -254,27 +234,7 @@ func (c *checker) value(f *field, depth int, refTypes []string) bool {
 	if !f.repeated {
 		return c.single(f, depth, refTypes)
 	}
-	if !c.peek('[') {
-		return false
-	}
-	c.i++
-	for n := 0; ; n++ {
-		c.space()
-		if c.peek(']') {
-			c.i++
-			return n > 0
-		}
-		if n > 0 {
-			if !c.peek(',') {
-				return false
-			}
-			c.i++
-			c.space()
-		}
-		if !c.single(f, depth, refTypes) {
-			return false
-		}
-	}
+	return c.list('[', ']', func() bool { return c.single(f, depth, refTypes) })
 }
 
 // single checks one value of f (one array element, if f repeats).
@@ -283,7 +243,9 @@ func (c *checker) single(f *field, depth int, refTypes []string) bool {
 	case kObject:
 		return c.object(f.msg, depth+1, f.refTypes, "")
 	case kResource:
-		_, ok := c.resource(depth + 1)
+		// google/fhir's path (which its depth limit counts the dots of)
+		// gains the property and then the contained resource's type.
+		_, ok := c.resource(depth + 2)
 		return ok
 	case kBoolean:
 		v := c.scalar()

@@ -19,8 +19,8 @@ func sortStrings(s []string) { sort.Strings(s) }
 // tally counts a corpus's verdicts.
 type tally struct {
 	total, fastAccepted, googleRejected, rejectedDeferred, acceptedDeferred atomic.Int64
-	mu                                                                     sync.Mutex
-	unsound                                                                []string
+	mu                                                                      sync.Mutex
+	unsound                                                                 []string
 }
 
 // judge checks the soundness property on one body: Check accepts only

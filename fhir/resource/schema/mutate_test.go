@@ -34,6 +34,7 @@ func sites(v any, path []any, out []site) []site {
 // without a zone, a bad code, id, integer, decimal, uuid, uri, references
 // to the wrong type or of bad shape, base64 with a stray character.
 var badStrings = []string{
+	"",
 	"2020-13-45", "2020-02-30", "2021-02-29T10:00:00Z", "2020-01-01T10:00:00", "2020-01-01T24:00:00Z",
 	"10:61:00", "abc", "-1", "1.2.3", "a  b", " x", "x y z!", "urn:uuid:XYZ", "http://a b/%zz",
 	"Foo/1", "Medication/1", "Patient/1", "Group/1/_history/a b", "Patient/a b", "DataElement/1",
