@@ -59,6 +59,7 @@ type field struct {
 	refTypes []string            // a Reference's valid_reference_type; nil or "Resource" allow any
 	required uint64              // the message's required bit this property fills, 0 if none
 	choice   uint64              // the message's choice-group bit, 0 if not a choice variant
+	nonEmpty bool                // a string primitive whose value google/fhir requires
 }
 
 // message is one proto message as JSON: each property name it accepts.
@@ -142,25 +143,29 @@ func (b *builder) message(md protoreflect.MessageDescriptor) *message {
 	fields := md.Fields()
 	for i := 0; i < fields.Len(); i++ {
 		f := fields.Get(i)
+		req := proto.GetExtension(f.Options(), apb.E_ValidationRequirement).(apb.Requirement) == apb.Requirement_REQUIRED_BY_FHIR
 		if f.Message() == nil {
+			if req {
+				return b.unsupported(md) // a required value JSON cannot give
+			}
 			continue // not a FHIR element: google/fhir refuses it as JSON
 		}
 		if isRef && f.ContainingOneof() != nil && f.Name() != "uri" {
 			continue // fragment and the typed ids are normalised forms, not JSON
 		}
-		var req uint64
-		if proto.GetExtension(f.Options(), apb.E_ValidationRequirement).(apb.Requirement) == apb.Requirement_REQUIRED_BY_FHIR {
+		var bit uint64
+		if req {
 			if nextReq == 64 {
 				return b.unsupported(md)
 			}
-			req = 1 << nextReq
+			bit = 1 << nextReq
 			nextReq++
-			m.required |= req
+			m.required |= bit
 		}
 		if !isChoice(f.Message()) {
 			fl := b.leaf(f)
 			if fl != nil {
-				fl.required = req
+				fl.required = bit
 				if isRef && f.Name() == "uri" {
 					fl.kind = kRefString
 				}
@@ -171,7 +176,7 @@ func (b *builder) message(md protoreflect.MessageDescriptor) *message {
 		if nextChoice == 64 {
 			return b.unsupported(md)
 		}
-		bit := uint64(1) << nextChoice
+		choice := uint64(1) << nextChoice
 		nextChoice++
 		variants := f.Message().Fields()
 		for j := 0; j < variants.Len(); j++ {
@@ -183,7 +188,7 @@ func (b *builder) message(md protoreflect.MessageDescriptor) *message {
 			}
 			fl := b.leaf(v)
 			if fl != nil {
-				fl.required, fl.choice = req, bit
+				fl.required, fl.choice = bit, choice
 			}
 			m.add(name, fl)
 		}
@@ -231,6 +236,14 @@ func (b *builder) leaf(f protoreflect.FieldDescriptor) *field {
 			}
 		default:
 			return nil
+		}
+		if requiresValue(md) {
+			// Xhtml's value is required: "" leaves it unset, which
+			// fhirvalidate reports. Only string kinds are modelled so.
+			if out.kind != kText && out.kind != kString && out.kind != kURI {
+				return nil
+			}
+			out.nonEmpty = true
 		}
 		return out
 	}
@@ -295,6 +308,19 @@ func originalCode(v protoreflect.EnumValueDescriptor) string {
 // enumName is the enum value name UnmarshalCode looks a code up by first.
 func enumName(code string) protoreflect.Name {
 	return protoreflect.Name(strings.ReplaceAll(strings.ToUpper(code), "-", "_"))
+}
+
+// requiresValue reports whether a primitive's scalar value field is
+// required (validation_requirement), as Xhtml's is.
+func requiresValue(md protoreflect.MessageDescriptor) bool {
+	fields := md.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		f := fields.Get(i)
+		if f.Message() == nil && proto.GetExtension(f.Options(), apb.E_ValidationRequirement).(apb.Requirement) == apb.Requirement_REQUIRED_BY_FHIR {
+			return true
+		}
+	}
+	return false
 }
 
 func isPrimitive(md protoreflect.MessageDescriptor) bool {

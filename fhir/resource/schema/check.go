@@ -256,7 +256,7 @@ func (c *checker) single(f *field, depth int, refTypes []string) bool {
 		return validDecimal(c.scalar())
 	}
 	raw, esc, ok := c.str()
-	if !ok {
+	if !ok || f.nonEmpty && len(raw) == 0 {
 		return false
 	}
 	switch f.kind {

@@ -41,6 +41,14 @@ var badStrings = []string{
 	"#frag", "AAA=", "A===", "\u0001ctrl", "valid-looking-id-that-is-far-too-long-for-an-fhir-id-because-it-exceeds-64",
 }
 
+// badReferences are references of every shape NormalizeReference knows,
+// to types most elements do not allow.
+var badReferences = []string{
+	"Foo/1", "Medication/1", "Patient/1", "Practitioner/1", "Observation/1", "Group/1/_history/2",
+	"Patient/1/_history/a b", "Patient/1/_history", "Patient/", "/1", "DataElement/1", "Resource/1",
+	"#", "urn:uuid:1", "http://x/Patient/1", "Encounter/1/_history/1",
+}
+
 // mutation applies one deterministic change, chosen by r, to a copy of the
 // resource; ok is false when the chosen change does not apply there.
 func mutation(r *rand.Rand, body []byte) ([]byte, string, bool) {
@@ -52,6 +60,10 @@ func mutation(r *rand.Rand, body []byte) ([]byte, string, bool) {
 	desc := ""
 	switch x := s.val.(type) {
 	case string:
+		if last, _ := s.path[len(s.path)-1].(string); last == "reference" && r.Intn(3) > 0 {
+			nv, desc = badReferences[r.Intn(len(badReferences))], "reference changed"
+			break
+		}
 		switch n := r.Intn(len(badStrings) + 3); {
 		case n < len(badStrings):
 			nv, desc = badStrings[n], "bad string"
