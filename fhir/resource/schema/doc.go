@@ -20,7 +20,7 @@
 // # The schema
 //
 // The tables are built once, lazily, from google/fhir's generated R4
-// descriptors (build.go): the ContainedResource oneof gives the resource
+// descriptors (build.go, kinds.go): the ContainedResource oneof gives the resource
 // types; each message's fields give its JSON property names (choice
 // elements expanded as google/fhir's FieldMap does, valueQuantity), their
 // cardinality and type; the annotations give primitive types
