@@ -110,7 +110,10 @@ func (b *builder) message(md protoreflect.MessageDescriptor) *message {
 			if req {
 				return b.unsupported(md) // a required value JSON cannot give
 			}
-			continue // not a FHIR element: google/fhir refuses it as JSON
+			// google/fhir's FieldMap has its name but cannot read it
+			// from JSON; should a choice variant share it, defer on both.
+			m.add(f.JSONName(), nil)
+			continue
 		}
 		if isRef && f.ContainingOneof() != nil && f.Name() != "uri" {
 			continue // fragment and the typed ids are normalised forms, not JSON
