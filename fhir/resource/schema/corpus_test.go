@@ -42,9 +42,9 @@ type sample struct {
 	body []byte
 }
 
-// bigBody is the size above which a body is only judged by google/fhir when
-// the fast path accepts it (soundness needs no more), and above which a
-// Bundle's entries are not also tested one by one: the nine definition
+// bigBody is the size above which a body the fast path defers is not
+// given to google/fhir (soundness does not need it to be), and above which
+// a Bundle's entries are not also tested one by one: the definition
 // Bundles of the examples hold 90 MB that would take google/fhir minutes.
 const bigBody = 1 << 20
 

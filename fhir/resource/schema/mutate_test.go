@@ -19,8 +19,13 @@ func sites(v any, path []any, out []site) []site {
 	out = append(out, site{append([]any(nil), path...), v})
 	switch x := v.(type) {
 	case map[string]any:
-		for k, e := range x {
-			out = sites(e, append(path, k), out)
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sortStrings(keys) // a deterministic order, so deterministic mutations
+		for _, k := range keys {
+			out = sites(x[k], append(path, k), out)
 		}
 	case []any:
 		for i, e := range x {
