@@ -13,9 +13,16 @@
 // does not model: primitive extensions ("_birthDate"), escapes in values
 // whose format is checked, keys with escapes, null, empty arrays and
 // objects, Reference's normalised-form keys ("fragment", "patientId"),
-// repeated choice variants, and resource types or elements that are not
-// in the tables. body must be valid JSON (encoding/json.Valid), as
-// resource.Parse's checkJSON ensures before calling it.
+// repeated choice variants, base64Binary with separator spaces, numbers
+// in other than their plain form, Type/id references whose ids are not
+// plain ids or whose Type google/fhir knows only from STU3, nesting past
+// 60 levels, and resource types or elements that are not in the tables.
+// It is stricter than google/fhir in places, never looser: contained
+// resources are validated like any other (google/fhir packs them into an
+// Any that fhirvalidate does not open). body must be valid JSON
+// (encoding/json.Valid), as resource.Parse's checkJSON ensures before
+// calling it; duplicate keys are harmless (every value is checked, and a
+// repeated resourceType must agree).
 //
 // # The schema
 //
