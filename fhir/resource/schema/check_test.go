@@ -2,8 +2,6 @@ package schema_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,20 +13,15 @@ import (
 // TestSeedsTakeFastPath: the testdata resources (one Synthea resource of
 // each common type) are accepted, with their type and id.
 func TestSeedsTakeFastPath(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			body, err := os.ReadFile(file)
-			require.NoError(t, err)
+	for _, s := range seeds(t) {
+		t.Run(s.name, func(t *testing.T) {
 			var head struct{ ResourceType, ID string }
-			require.NoError(t, json.Unmarshal(body, &head))
-			typ, id, ok := schema.Check(body)
+			require.NoError(t, json.Unmarshal(s.body, &head))
+			typ, id, ok := schema.Check(s.body)
 			require.True(t, ok)
 			require.Equal(t, head.ResourceType, typ)
 			require.Equal(t, head.ID, id)
-			require.Equal(t, strings.TrimSuffix(filepath.Base(file), ".json"), typ)
+			require.Equal(t, strings.TrimSuffix(s.name, ".json"), typ)
 		})
 	}
 }

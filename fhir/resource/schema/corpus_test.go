@@ -141,3 +141,18 @@ func synthea(t testing.TB, typedEvery int) []sample {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// seeds reads testdata/*.json: one Synthea resource of each common type,
+// named by its file.
+func seeds(tb testing.TB) []sample {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	require.NoError(tb, err)
+	require.NotEmpty(tb, files)
+	out := make([]sample, len(files))
+	for i, file := range files {
+		body, err := os.ReadFile(file)
+		require.NoError(tb, err)
+		out[i] = sample{filepath.Base(file), body}
+	}
+	return out
+}

@@ -2,8 +2,6 @@ package schema_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/trialfhir/trialfhir/fhir/resource/schema"
@@ -14,16 +12,8 @@ import (
 // resources in testdata and the shapes of TestValueChecks; CI runs only
 // the seeds (go test), a search runs with -fuzz FuzzFastPath.
 func FuzzFastPath(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, file := range files {
-		body, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(body)
+	for _, s := range seeds(f) {
+		f.Add(s.body)
 	}
 	for _, prop := range []string{
 		`"effectiveDateTime":"2020-02-29T10:00:00+05:30"`, `"valueInteger":-5`, `"valueString":"a\nb"`,
