@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/resource/schema"
 )
 
 // MaxDepth bounds the nesting of incoming JSON, so a hostile document cannot
@@ -41,7 +42,22 @@ type Doc struct {
 
 // Parse parses and validates FHIR R4 JSON. It returns an *fhir.Error whose
 // Issues list every problem found, each with the FHIRPath of its element.
+//
+// A resource of the common shapes is validated by package schema alone,
+// which accepts only what google/fhir would; anything else, and every
+// invalid resource, goes through google/fhir, which names the problems.
 func Parse(body []byte) (*Doc, error) {
+	if err := checkJSON(body); err != nil {
+		return nil, err
+	}
+	if typ, id, ok := schema.Check(body); ok {
+		return &Doc{Type: typ, id: id, body: body}, nil
+	}
+	return parseChecked(body)
+}
+
+// parseChecked validates body, which checkJSON has passed, with google/fhir.
+func parseChecked(body []byte) (*Doc, error) {
 	msg, err := parseProto(body)
 	if err != nil {
 		return nil, err
@@ -53,11 +69,9 @@ func Parse(body []byte) (*Doc, error) {
 	return doc, nil
 }
 
-// parseProto validates body and returns the resource it holds as a proto.
+// parseProto validates body, which checkJSON has passed, and returns the
+// resource it holds as a proto.
 func parseProto(body []byte) (protoreflect.Message, error) {
-	if err := checkJSON(body); err != nil {
-		return nil, err
-	}
 	var issues collector
 	pb, err := unmarshaller.UnmarshalWithErrorReporter(body, &issues)
 	if err != nil {
