@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,13 +19,14 @@ import (
 )
 
 // BenchmarkSyntheaIngest posts the Synthea transaction bundles to POST /fhir
-// over loopback HTTP from 4 clients, into a fresh store per iteration, and
+// over loopback HTTP from 4 clients (TRIALFHIR_INGEST_CLIENTS), into a fresh store per iteration, and
 // reports resources/s end to end (decode, parse and validate, reference
 // rewrite, index, store, respond with Prefer: return=minimal). The MongoDB
 // case takes the first 5 bundles: FerretDB scans collections for most
 // operations, so it measures FerretDB more than the store.
 //
 //	go test ./fhir/rest -run '^$' -bench SyntheaIngest -benchtime 1x
+//	TRIALFHIR_INGEST_CLIENTS=8 go test ./fhir/rest -run '^$' -bench SyntheaIngest/embedded -benchtime 1x
 func BenchmarkSyntheaIngest(b *testing.B) {
 	dir := testfiles.Shared(b, "data/synthea-r4")
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
@@ -49,6 +51,10 @@ func BenchmarkSyntheaIngest(b *testing.B) {
 		bundles = append(bundles, raw)
 		resources += len(head.Entry)
 	}
+	clients := 4
+	if v, err := strconv.Atoi(os.Getenv("TRIALFHIR_INGEST_CLIENTS")); err == nil && v > 0 {
+		clients = v
+	}
 	for _, st := range benchStores {
 		b.Run(st.name, func(b *testing.B) {
 			set, n := bundles, resources
@@ -71,7 +77,7 @@ func BenchmarkSyntheaIngest(b *testing.B) {
 				b.StartTimer()
 				var next atomic.Int64
 				var wg sync.WaitGroup
-				for c := 0; c < 4; c++ {
+				for c := 0; c < clients; c++ {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()

@@ -26,6 +26,12 @@ func keyHash(typ, key string) int64 {
 	return int64(binary.BigEndian.Uint64(sum[:8]))
 }
 
+// keyHashSet is keyHashes' result for one version (empty for a deletion).
+type keyHashSet struct {
+	hashes []any
+	blob   []byte
+}
+
 // keyHashes returns the hashes of keys and their packing as a blob, kept in
 // the resource row so that the next version can delete exactly its rows.
 func keyHashes(typ string, keys []string) ([]any, []byte) {

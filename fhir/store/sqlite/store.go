@@ -251,7 +251,7 @@ type current struct {
 
 // writeReq applies the writes of one request inside tx: every version is
 // checked first, so a conflict returns before anything is written.
-func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error {
+func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write, keys []keyHashSet) error {
 	olds := make([]current, len(ws))
 	for i, w := range ws {
 		var cur int64
@@ -267,7 +267,7 @@ func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error
 		}
 	}
 	for i, w := range ws {
-		if err := s.writeOne(ctx, tx, w.R, olds[i]); err != nil {
+		if err := s.writeOne(ctx, tx, w.R, olds[i], keys[i]); err != nil {
 			return storeErr(err)
 		}
 	}
@@ -277,7 +277,7 @@ func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write) error
 // writeOne writes one checked version inside the batch transaction tx: the
 // version, the pointer to it and its index, replacing the index of the
 // version before (old, when old.rid is not 0).
-func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old current) error {
+func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old current, keys keyHashSet) error {
 	res, err := tx.StmtContext(ctx, s.ws.insertHistory).ExecContext(ctx,
 		r.Type, r.ID, r.VersionID, r.LastUpdated.UnixMilli(), r.Deleted, r.Method, r.Body)
 	if err != nil {
@@ -287,11 +287,7 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old 
 	if err != nil {
 		return err
 	}
-	var hashes []any
-	var blob []byte
-	if !r.Deleted {
-		hashes, blob = keyHashes(r.Type, r.Index.Keys)
-	}
+	hashes, blob := keys.hashes, keys.blob
 	rid := old.rid
 	if rid == 0 {
 		res, err := tx.StmtContext(ctx, s.ws.insertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted, blob)
