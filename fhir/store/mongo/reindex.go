@@ -61,13 +61,18 @@ func (s *Store) reindexOne(ctx context.Context, typ string, e *fhir.Reindexed) (
 	if err != nil {
 		return false, dbError("reindex", err)
 	}
-	after, err := s.projectedVersion(ctx, typ, e.ID)
+	// Ask history, not the projection, whether a newer version was
+	// committed around the update: on FerretDB an update is a read and a
+	// write that are not atomic, so it can put the reindexed version back
+	// over a newer one that a writer installed in between; the writer
+	// committed that version to history first, so it shows here.
+	newest, err := s.newestVersion(ctx, typ, e.ID)
 	if err != nil {
 		return false, err
 	}
-	if after != e.VersionID {
-		// A newer version was installed around the update: make sure it
-		// carries its own index, not the one just written.
+	if newest != e.VersionID {
+		// Make sure the newest version carries its own index, not the
+		// one just written.
 		return false, s.reinstall(ctx, typ, e.ID)
 	}
 	return res.MatchedCount == 1, nil
