@@ -14,7 +14,6 @@ import (
 
 	"github.com/trialfhir/trialfhir/fhir"
 	"github.com/trialfhir/trialfhir/fhir/service"
-	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // Limits on one batch or transaction request; beyond them it gets 413 and
@@ -25,74 +24,19 @@ const (
 	DefaultMaxBundleBytes   = 64 << 20
 )
 
-// readEntry reads a Bundle.entry as a batch or transaction sends it; raw
-// is valid JSON (the decoder checked it). It splits the members by hand
-// rather than through encoding/json's reflection, which read every entry
-// a second time after the decoder had found its end. hasRequest is false
-// when entry.request is missing or null.
-func readEntry(raw []byte) (e service.Entry, hasRequest bool, err error) {
-	ms, ok := jsonscan.Members(raw)
-	if !ok {
-		return e, false, errNotBundle
-	}
-	for _, m := range ms {
-		switch m.Name {
-		case "fullUrl":
-			e.FullURL, err = jsonString(m.Value)
-		case "resource":
-			if string(m.Value) != "null" {
-				e.Resource = m.Value
-			}
-		case "request":
-			if string(m.Value) == "null" {
-				continue
-			}
-			hasRequest = true
-			e.Request, err = readRequest(m.Value)
-		}
-		if err != nil {
-			return e, false, err
-		}
-	}
-	return e, hasRequest, nil
+// wireEntry is Bundle.entry as a batch or transaction sends it.
+type wireEntry struct {
+	FullURL  string          `json:"fullUrl"`
+	Resource json.RawMessage `json:"resource"`
+	Request  *struct {
+		Method          string `json:"method"`
+		URL             string `json:"url"`
+		IfNoneMatch     string `json:"ifNoneMatch"`
+		IfModifiedSince string `json:"ifModifiedSince"`
+		IfMatch         string `json:"ifMatch"`
+		IfNoneExist     string `json:"ifNoneExist"`
+	} `json:"request"`
 }
-
-func readRequest(raw []byte) (r service.EntryRequest, err error) {
-	ms, ok := jsonscan.Members(raw)
-	if !ok {
-		return r, errNotBundle
-	}
-	fields := map[string]*string{"method": &r.Method, "url": &r.URL, "ifNoneMatch": &r.IfNoneMatch,
-		"ifModifiedSince": &r.IfModifiedSince, "ifMatch": &r.IfMatch, "ifNoneExist": &r.IfNoneExist}
-	for _, m := range ms {
-		if f := fields[m.Name]; f != nil {
-			if *f, err = jsonString(m.Value); err != nil {
-				return r, err
-			}
-		}
-	}
-	return r, nil
-}
-
-// jsonString reads a JSON string member ("" for null).
-func jsonString(v []byte) (string, error) {
-	if string(v) == "null" {
-		return "", nil
-	}
-	if len(v) > 0 && v[0] == '"' {
-		if s, end, ok := jsonscan.Read(v, 0); ok && end == len(v) {
-			return s, nil
-		}
-	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return "", errNotBundle
-	}
-	return s, nil
-}
-
-// errNotBundle is reported as "the body is not a JSON Bundle".
-var errNotBundle = errors.New("not a Bundle")
 
 // requestBundle is a decoded batch or transaction, with the SHA-256 of
 // the bytes it came from (for Idempotency-Key).
@@ -190,16 +134,20 @@ func decodeEntryArray(dec *json.Decoder, b *requestBundle, maxEntries int) error
 		if len(b.Entries) >= maxEntries {
 			return fhir.Errorf(fhir.CodeTooCostly, "a Bundle may have at most %d entries", maxEntries).At("Bundle.entry")
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		var w wireEntry
+		if err := dec.Decode(&w); err != nil {
 			return err
 		}
-		e, hasRequest, err := readEntry(raw)
-		if err != nil {
-			return err
+		e := service.Entry{FullURL: w.FullURL}
+		if len(w.Resource) > 0 && string(w.Resource) != "null" {
+			e.Resource = w.Resource
 		}
-		if !hasRequest && b.noRequest == nil {
-			b.noRequest = fhir.Errorf(fhir.CodeRequired, "entry.request is missing").At(entryPath(len(b.Entries), ".request"))
+		if w.Request == nil {
+			if b.noRequest == nil {
+				b.noRequest = fhir.Errorf(fhir.CodeRequired, "entry.request is missing").At(entryPath(len(b.Entries), ".request"))
+			}
+		} else {
+			e.Request = service.EntryRequest(*w.Request)
 		}
 		b.Entries = append(b.Entries, e)
 	}
