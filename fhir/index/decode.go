@@ -43,13 +43,7 @@ type decoder struct {
 	i int
 }
 
-func (d *decoder) space() {
-	for d.i < len(d.b) && isSpace(d.b[d.i]) {
-		d.i++
-	}
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+func (d *decoder) space() { d.i = jsonscan.SkipSpace(d.b, d.i) }
 
 // value reads the value at d.i; ok is false when decode must fall back.
 func (d *decoder) value(depth int) (any, bool) {
@@ -163,41 +157,13 @@ func (d *decoder) literal(word string) bool {
 	return true
 }
 
-// number reads a number in JSON's grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+// number reads a number as written.
 func (d *decoder) number() (any, bool) {
-	start := d.i
-	if d.b[d.i] == '-' {
-		d.i++
-	}
-	switch {
-	case d.i < len(d.b) && d.b[d.i] == '0':
-		d.i++
-	case d.digits() == 0:
+	end := jsonscan.NumberEnd(d.b, d.i)
+	if end < 0 {
 		return nil, false
 	}
-	if d.i < len(d.b) && d.b[d.i] == '.' {
-		d.i++
-		if d.digits() == 0 {
-			return nil, false
-		}
-	}
-	if d.i < len(d.b) && (d.b[d.i] == 'e' || d.b[d.i] == 'E') {
-		d.i++
-		if d.i < len(d.b) && (d.b[d.i] == '+' || d.b[d.i] == '-') {
-			d.i++
-		}
-		if d.digits() == 0 {
-			return nil, false
-		}
-	}
-	return json.Number(d.b[start:d.i]), true
-}
-
-func (d *decoder) digits() int {
-	n := 0
-	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
-		d.i++
-		n++
-	}
-	return n
+	n := json.Number(d.b[d.i:end])
+	d.i = end
+	return n, true
 }

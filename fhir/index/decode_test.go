@@ -84,7 +84,9 @@ func TestDecodeCorpus(t *testing.T) {
 		for _, f := range files {
 			raw, err := os.ReadFile(f)
 			require.NoError(t, err)
-			var bundle struct{ Entry []struct{ Resource json.RawMessage } }
+			var bundle struct {
+				Entry []struct{ Resource json.RawMessage }
+			}
 			if json.Unmarshal(raw, &bundle) == nil && len(bundle.Entry) > 0 {
 				for i, e := range bundle.Entry {
 					if len(e.Resource) > 0 {

@@ -21,7 +21,7 @@ func appendCompact(dst, src []byte) (out []byte, ok bool) {
 			dst = append(dst, src[i:end]...)
 			last = '"'
 			i = end
-		case isSpace(c):
+		case jsonscan.IsSpace(c):
 			j := jsonscan.SkipSpace(src, i)
 			if j < len(src) && tokenByte(last) && tokenByte(src[j]) {
 				return dst, false
@@ -35,8 +35,6 @@ func appendCompact(dst, src []byte) (out []byte, ok bool) {
 	}
 	return dst, true
 }
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // tokenByte reports whether c can be part of a number or a literal.
 func tokenByte(c byte) bool {

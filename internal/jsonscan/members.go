@@ -52,7 +52,7 @@ func Members(obj []byte) (ms []Member, ok bool) {
 // SkipSpace returns the index of the first byte at or after i that is not
 // JSON white space.
 func SkipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && IsSpace(b[i]) {
 		i++
 	}
 	return i
@@ -89,4 +89,44 @@ func ValueEnd(b []byte, i int) int {
 		j++
 	}
 	return j
+}
+
+// IsSpace reports whether c is JSON white space.
+func IsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// NumberEnd returns the index just after the JSON number starting at
+// b[i], in JSON's grammar -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?; -1 when
+// no number starts there.
+func NumberEnd(b []byte, i int) int {
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i, n = i+1, n+1
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		return -1
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return -1
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return -1
+		}
+	}
+	return i
 }

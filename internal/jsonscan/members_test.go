@@ -36,3 +36,12 @@ func TestMembers(t *testing.T) {
 		})
 	}
 }
+
+func TestNumberEnd(t *testing.T) {
+	for in, end := range map[string]int{
+		"0": 1, "-0": 2, "12.50e+3,": 8, "1E9]": 3, "0.5}": 3, "01": 1,
+		"-": -1, "1.": -1, ".5": -1, "1e": -1, "1e+": -1, "x": -1, "": -1,
+	} {
+		require.Equal(t, end, jsonscan.NumberEnd([]byte(in), 0), in)
+	}
+}

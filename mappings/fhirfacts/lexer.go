@@ -28,16 +28,7 @@ func (l *lexer) fail() {
 	l.pos = len(l.data)
 }
 
-func (l *lexer) ws() {
-	for l.pos < len(l.data) {
-		switch l.data[l.pos] {
-		case ' ', '\t', '\n', '\r':
-			l.pos++
-		default:
-			return
-		}
-	}
-}
+func (l *lexer) ws() { l.pos = jsonscan.SkipSpace(l.data, l.pos) }
 
 func (l *lexer) peek() byte {
 	l.ws()
@@ -183,43 +174,13 @@ func (l *lexer) number() json.Number {
 		return ""
 	}
 	l.ws()
-	start, i := l.pos, l.pos
-	d := l.data
-	if i < len(d) && d[i] == '-' {
-		i++
-	}
-	digits := func() int {
-		n := 0
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i, n = i+1, n+1
-		}
-		return n
-	}
-	if i < len(d) && d[i] == '0' {
-		i++
-	} else if digits() == 0 {
+	start, i := l.pos, jsonscan.NumberEnd(l.data, l.pos)
+	if i < 0 {
 		l.fail()
 		return ""
 	}
-	if i < len(d) && d[i] == '.' {
-		i++
-		if digits() == 0 {
-			l.fail()
-			return ""
-		}
-	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
-		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			l.fail()
-			return ""
-		}
-	}
 	l.pos = i
-	return json.Number(d[start:i])
+	return json.Number(l.data[start:i])
 }
 
 // boolean reads true or false into a new bool (nil for null).
