@@ -1,8 +1,11 @@
 package schema
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trialfhir/trialfhir/internal/jsonscan"
 )
 
 // maxDepth bounds the nesting Check follows, counted as google/fhir counts
@@ -55,16 +58,7 @@ func (c *checker) resource(depth int) (string, bool) {
 	return rt, m != nil && c.object(m, depth, nil, rt)
 }
 
-func (c *checker) space() {
-	for c.i < len(c.b) {
-		switch c.b[c.i] {
-		case ' ', '\t', '\n', '\r':
-			c.i++
-		default:
-			return
-		}
-	}
-}
+func (c *checker) space() { c.i = jsonscan.SkipSpace(c.b, c.i) }
 
 func (c *checker) peek(b byte) bool { return c.i < len(c.b) && c.b[c.i] == b }
 
@@ -137,18 +131,13 @@ func (c *checker) str() (raw []byte, escaped, ok bool) {
 	if !c.peek('"') {
 		return nil, false, false
 	}
-	start := c.i + 1
-	for j := start; j < len(c.b); j++ {
-		switch c.b[j] {
-		case '\\':
-			escaped = true
-			j++
-		case '"':
-			c.i = j + 1
-			return c.b[start:j], escaped, true
-		}
+	end := jsonscan.End(c.b, c.i)
+	if end < 0 {
+		return nil, false, false
 	}
-	return nil, false, false
+	raw = c.b[c.i+1 : end-1]
+	c.i = end
+	return raw, bytes.IndexByte(raw, '\\') >= 0, true
 }
 
 // skip passes over one JSON value (an empty object or array counts as
