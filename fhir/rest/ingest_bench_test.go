@@ -108,3 +108,25 @@ func BenchmarkSyntheaIngest(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecodeBundle decodes the first Synthea bundle into its entries,
+// as POST /fhir and trialfhir import do before anything is parsed.
+//
+//	go test ./fhir/rest -run '^$' -bench DecodeBundle -benchtime 30x
+func BenchmarkDecodeBundle(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join(testfiles.Shared(b, "data/synthea-r4"), "*.json"))
+	if err != nil || len(files) == 0 {
+		b.Fatal("no Synthea bundles", err)
+	}
+	sort.Strings(files)
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, _, err := rest.DecodeBundle(bytes.NewReader(raw), rest.DefaultMaxBundleEntries); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
