@@ -57,6 +57,8 @@ func (p Pred) Describe() string {
 		s = "string contains on " + m.Param
 	case MatchRange:
 		s = "range on " + m.Param
+	case MatchPresent:
+		s = "presence of " + m.Param
 	}
 	if len(p.Any) > 1 {
 		s += " (or more)"

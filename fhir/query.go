@@ -6,9 +6,14 @@ import "strings"
 // index package computes it from the resource when the version is written;
 // stores keep it and answer Query predicates from it with their own indexes.
 type Index struct {
-	// Keys are exact-match keys: tokens, references, URIs and presence
-	// markers. Their layout is private to the index package.
+	// Keys are exact-match keys: tokens, references and URIs. Their layout
+	// is private to the index package.
 	Keys []string
+	// Present names the parameters that have a value (:missing). They are
+	// apart from Keys so that a store may keep them with the resource
+	// rather than as index entries: 8 of a Synthea resource's 20 keys were
+	// presence markers, and few searches ask for them.
+	Present []string
 	// Strings are the values of string parameters, normalised (lower case,
 	// accents removed) for the default starts-with and :contains searches.
 	Strings []IndexString
@@ -39,6 +44,7 @@ const (
 	MatchPrefix                        // an Index.Strings value of Param starts with Text
 	MatchContains                      // an Index.Strings value of Param contains Text
 	MatchRange                         // an Index.Ranges interval of Param satisfies every Bound
+	MatchPresent                       // Index.Present holds Param
 )
 
 // Bound compares one end of an index interval with a value.
@@ -52,7 +58,7 @@ type Bound struct {
 type Match struct {
 	Kind   MatchKind
 	Key    string  // MatchKey
-	Param  string  // MatchPrefix, MatchContains, MatchRange
+	Param  string  // MatchPrefix, MatchContains, MatchRange, MatchPresent
 	Text   string  // MatchPrefix, MatchContains: normalised like Index.Strings
 	Bounds []Bound // MatchRange: all must hold on the same interval
 }
@@ -101,6 +107,12 @@ func (m Match) holds(ix *Index) bool {
 	case MatchRange:
 		for _, r := range ix.Ranges {
 			if r.Param == m.Param && boundsHold(m.Bounds, r) {
+				return true
+			}
+		}
+	case MatchPresent:
+		for _, p := range ix.Present {
+			if p == m.Param {
 				return true
 			}
 		}

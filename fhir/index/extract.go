@@ -81,7 +81,7 @@ func (x *Extractor) Extract(body []byte) (fhir.Index, error) {
 		if len(vals) == 0 {
 			continue
 		}
-		b.key(PresenceKey(d.Code))
+		b.present = append(b.present, d.Code)
 		for _, v := range vals {
 			b.value(d.Code, d.Type, v)
 		}
@@ -125,6 +125,7 @@ type builder struct {
 	seen    map[string]bool
 	strings []fhir.IndexString
 	ranges  []fhir.IndexRange
+	present []string
 }
 
 func (b *builder) key(k string) {
@@ -155,7 +156,7 @@ func (b *builder) rng(param string, lo, hi float64) {
 }
 
 func (b *builder) index() fhir.Index {
-	return fhir.Index{Keys: b.keys, Strings: b.strings, Ranges: b.ranges}
+	return fhir.Index{Keys: b.keys, Strings: b.strings, Ranges: b.ranges, Present: b.present}
 }
 
 // value adds the entries of one value of a parameter.

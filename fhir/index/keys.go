@@ -5,7 +5,8 @@ import "github.com/trialfhir/trialfhir/fhir/searchparam"
 // The key and parameter spellings below are private to this package; both
 // extraction and the search parser build them through these functions.
 
-// PresenceKey marks that a resource has a value for param (:missing).
+// PresenceKey is the key a store may file an Index.Present parameter under
+// among the keys (the MongoDB store does; its documents have always had it).
 func PresenceKey(param string) string { return "m" + sep + param }
 
 // ExactKey finds a string value exactly as written (:exact).

@@ -94,7 +94,7 @@ func TestMarkerKey(t *testing.T) {
 			ix, err := x.Extract([]byte(tc.body))
 			require.NoError(t, err)
 			require.Contains(t, ix.Keys, index.MarkerKey(d))
-			require.Equal(t, tc.nick, slices.Contains(ix.Keys, index.PresenceKey("nick")))
+			require.Equal(t, tc.nick, slices.Contains(ix.Present, "nick"))
 			plain, err := index.Extract([]byte(tc.body))
 			require.NoError(t, err)
 			require.NotContains(t, plain.Keys, index.MarkerKey(d), "the default registry has no stored parameters")

@@ -170,9 +170,9 @@ func (p *parser) pred(d *searchparam.Definition, modifier, value string) (fhir.P
 	if modifier == "missing" {
 		switch value {
 		case "true":
-			return fhir.Pred{Not: true, Any: []fhir.Match{{Kind: fhir.MatchKey, Key: index.PresenceKey(d.Code)}}}, nil
+			return fhir.Pred{Not: true, Any: []fhir.Match{{Kind: fhir.MatchPresent, Param: d.Code}}}, nil
 		case "false":
-			return fhir.KeyPred(index.PresenceKey(d.Code)), nil
+			return fhir.Pred{Any: []fhir.Match{{Kind: fhir.MatchPresent, Param: d.Code}}}, nil
 		}
 		return fhir.Pred{}, fhir.Errorf(fhir.CodeInvalid, "%s:missing must be true or false", d.Code).At(d.Code + ":missing")
 	}

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/index"
 )
 
 // strSep joins the parameter and the value of a string index entry into one
@@ -29,8 +30,11 @@ type document struct {
 	// Body is a string, not a sub-document, so that the JSON comes back byte
 	// for byte (decimal precision, key order, whitespace).
 	Body string `bson:"body,omitempty"`
-	// Keys, Strs and Rng are fhir.Resource.Index: Keys its keys, Strs its
-	// strings as "param\x1fvalue", Rng its ranges.
+	// Keys, Strs and Rng are fhir.Resource.Index: Keys its keys and a
+	// presenceKey for each of its Present, Strs its strings as
+	// "param\x1fvalue", Rng its ranges. Presence among the keys costs no
+	// index of its own, and documents written before Present was apart
+	// from the keys read the same.
 	Keys []string   `bson:"keys"`
 	Strs []string   `bson:"strs"`
 	Rng  []rangeDoc `bson:"rng"`
@@ -47,6 +51,13 @@ type rangeDoc struct {
 	Hi float64 `bson:"hi"`
 }
 
+// presencePrefix starts the key that files an Index.Present parameter;
+// presenceKey is the index package's spelling, kept for the documents
+// already stored with it.
+var presencePrefix = index.PresenceKey("")
+
+func presenceKey(param string) string { return index.PresenceKey(param) }
+
 // currentID is the _id of a resource in the resources collection.
 func currentID(typ, id string) string { return typ + "/" + id }
 
@@ -62,6 +73,11 @@ func historyID(typ, id string, vid int64) string {
 func validIndex(ix *fhir.Index) bool {
 	for _, k := range ix.Keys {
 		if !utf8.ValidString(k) {
+			return false
+		}
+	}
+	for _, p := range ix.Present {
+		if !utf8.ValidString(p) {
 			return false
 		}
 	}
@@ -98,6 +114,9 @@ func newDocument(r *fhir.Resource) *document {
 		d.Body = string(r.Body)
 		ix := &r.Index
 		d.Keys = append(d.Keys, ix.Keys...)
+		for _, p := range ix.Present {
+			d.Keys = append(d.Keys, presenceKey(p))
+		}
 		for _, s := range ix.Strings {
 			d.Strs = append(d.Strs, s.Param+strSep+s.Value)
 		}
@@ -129,8 +148,12 @@ func (d *document) resource() fhir.Resource {
 	if d.Body != "" {
 		r.Body = []byte(d.Body)
 	}
-	if len(d.Keys) > 0 {
-		r.Index.Keys = d.Keys
+	for _, k := range d.Keys {
+		if p, ok := strings.CutPrefix(k, presencePrefix); ok {
+			r.Index.Present = append(r.Index.Present, p)
+		} else {
+			r.Index.Keys = append(r.Index.Keys, k)
+		}
 	}
 	for _, s := range d.Strs {
 		p, v, _ := strings.Cut(s, strSep)

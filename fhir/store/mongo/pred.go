@@ -21,8 +21,12 @@ func (s *Store) predFilter(p fhir.Pred) (conds []bson.D, exact, none bool) {
 	var fs []bson.D
 	exact = true
 	for _, m := range p.Any {
-		if m.Kind == fhir.MatchKey {
+		switch m.Kind {
+		case fhir.MatchKey:
 			keys = append(keys, m.Key)
+			continue
+		case fhir.MatchPresent:
+			keys = append(keys, presenceKey(m.Param))
 			continue
 		}
 		f, ok := s.matchFilter(m)

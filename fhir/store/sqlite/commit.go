@@ -57,7 +57,7 @@ func (g *groupCommit) write(ctx context.Context, writes []fhir.Write) error {
 	req := &writeReq{ctx: ctx, writes: writes, keys: make([]keyHashSet, len(writes)), result: make(chan error, 1)}
 	for i, w := range writes {
 		if !w.R.Deleted {
-			req.keys[i].hashes, req.keys[i].blob = keyHashes(w.R.Type, w.R.Index.Keys)
+			req.keys[i] = hashIndex(w.R.Type, &w.R.Index)
 		}
 	}
 	select {

@@ -79,6 +79,8 @@ func indexOf(p fhir.Pred) string {
 		return "strs_value (hash of type and param, value)"
 	case fhir.MatchContains:
 		return "strs_value (hash of type and param), scanning values"
+	case fhir.MatchPresent:
+		return "none: the params column of each resource of the type"
 	case fhir.MatchRange:
 		return "ranges_lo (hash of type and param, lo) or ranges_hi (hash of type and param, hi)"
 	}

@@ -14,3 +14,9 @@ func WriterPragma(s *Store, name string) (int64, error) {
 	err := s.w.QueryRow("PRAGMA " + name).Scan(&v)
 	return v, err
 }
+
+func WriterPragmaText(s *Store, name string) (string, error) {
+	var v string
+	err := s.w.QueryRow("PRAGMA " + name).Scan(&v)
+	return v, err
+}

@@ -2,7 +2,13 @@ package sqlite
 
 import (
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/binary"
+	"fmt"
+
+	"modernc.org/sqlite"
+
+	"github.com/trialfhir/trialfhir/fhir"
 )
 
 // keyHash is the first 64 bits of the SHA-256 of a resource type and one
@@ -26,10 +32,51 @@ func keyHash(typ, key string) int64 {
 	return int64(binary.BigEndian.Uint64(sum[:8]))
 }
 
-// keyHashSet is keyHashes' result for one version (empty for a deletion).
+// keyHashSet is what the writer needs of a version's index beyond its
+// rows: its key hashes, packed in blob too, and its params column (all
+// empty for a deletion).
 type keyHashSet struct {
 	hashes []any
 	blob   []byte
+	params []byte
+}
+
+func hashIndex(typ string, ix *fhir.Index) keyHashSet {
+	var k keyHashSet
+	k.hashes, k.blob = keyHashes(typ, ix.Keys)
+	k.params = packParams(typ, ix.Present)
+	return k
+}
+
+// packParams is the params column of a resource row: the paramHash of each
+// parameter in present.
+func packParams(typ string, present []string) []byte {
+	blob := make([]byte, 0, 8*len(present))
+	for _, p := range present {
+		blob = binary.LittleEndian.AppendUint64(blob, uint64(paramHash(typ, p)))
+	}
+	return blob
+}
+
+// hasParam is the SQL function has_param(params, p): whether the packed
+// params column holds the parameter hash p. A NULL column (a deletion)
+// holds none.
+func hasParam(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	blob, _ := args[0].([]byte)
+	p, ok := args[1].(int64)
+	if !ok {
+		return nil, fmt.Errorf("has_param: the parameter hash is %T, not an integer", args[1])
+	}
+	for ; len(blob) >= 8; blob = blob[8:] {
+		if int64(binary.LittleEndian.Uint64(blob)) == p {
+			return int64(1), nil
+		}
+	}
+	return int64(0), nil
+}
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("has_param", 2, hasParam)
 }
 
 // keyHashes returns the hashes of keys and their packing as a blob, kept in

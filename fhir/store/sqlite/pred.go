@@ -39,6 +39,10 @@ func predSQLJoined(typ string, p fhir.Pred, union string) (string, []any) {
 			cond, condArgs := boundsSQL("", m.Bounds)
 			subs = append(subs, `SELECT rid FROM ranges WHERE p = ?`+cond)
 			args = append(append(args, paramHash(typ, m.Param)), condArgs...)
+		case fhir.MatchPresent:
+			// No index: the resources of the type are scanned.
+			subs = append(subs, `SELECT rid FROM resource WHERE type = ? AND has_param(params, ?)`)
+			args = append(args, typ, paramHash(typ, m.Param))
 		}
 	}
 	if len(keys) > 0 {

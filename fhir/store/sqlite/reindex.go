@@ -38,11 +38,11 @@ func (s *Store) Reindex(ctx context.Context, typ string, entries []fhir.Reindexe
 		if err := s.deleteIndex(ctx, tx, rid, oldHashes); err != nil {
 			return 0, storeErr(err)
 		}
-		hashes, blob := keyHashes(typ, e.Index.Keys)
-		if err := s.insertIndex(ctx, tx, rid, typ, &e.Index, hashes); err != nil {
+		keys := hashIndex(typ, &e.Index)
+		if err := s.insertIndex(ctx, tx, rid, typ, &e.Index, keys.hashes); err != nil {
 			return 0, storeErr(err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE resource SET kh = ? WHERE rid = ?`, blob, rid); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE resource SET kh = ?, params = ? WHERE rid = ?`, keys.blob, keys.params, rid); err != nil {
 			return 0, storeErr(err)
 		}
 		applied++

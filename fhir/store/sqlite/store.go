@@ -206,8 +206,8 @@ func (ws *writeStmts) prepare(db *sql.DB) error {
 	}{
 		{&ws.currentVersion, `SELECT rid, vid, kh FROM resource WHERE type = ? AND id = ?`},
 		{&ws.insertHistory, `INSERT INTO history (type, id, vid, lu, deleted, method, body) VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		{&ws.insertResource, `INSERT INTO resource (type, id, vid, hseq, deleted, kh) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&ws.updateResource, `UPDATE resource SET vid = ?, hseq = ?, deleted = ?, kh = ? WHERE rid = ?`},
+		{&ws.insertResource, `INSERT INTO resource (type, id, vid, hseq, deleted, kh, params) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&ws.updateResource, `UPDATE resource SET vid = ?, hseq = ?, deleted = ?, kh = ?, params = ? WHERE rid = ?`},
 		{&ws.deleteStrs, `DELETE FROM strs WHERE rid = ?`},
 		{&ws.deleteRanges, `DELETE FROM ranges WHERE rid = ?`},
 	} {
@@ -290,7 +290,7 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old 
 	hashes, blob := keys.hashes, keys.blob
 	rid := old.rid
 	if rid == 0 {
-		res, err := tx.StmtContext(ctx, s.ws.insertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted, blob)
+		res, err := tx.StmtContext(ctx, s.ws.insertResource).ExecContext(ctx, r.Type, r.ID, r.VersionID, seq, r.Deleted, blob, keys.params)
 		if err != nil {
 			return err
 		}
@@ -298,7 +298,7 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old 
 			return err
 		}
 	} else {
-		if _, err = tx.StmtContext(ctx, s.ws.updateResource).ExecContext(ctx, r.VersionID, seq, r.Deleted, blob, rid); err != nil {
+		if _, err = tx.StmtContext(ctx, s.ws.updateResource).ExecContext(ctx, r.VersionID, seq, r.Deleted, blob, keys.params, rid); err != nil {
 			return err
 		}
 		if err = s.deleteIndex(ctx, tx, rid, old.hashes); err != nil {

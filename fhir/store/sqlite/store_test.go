@@ -58,10 +58,10 @@ func TestCloseTwice(t *testing.T) {
 }
 
 // TestOtherLayoutRefused: a data file written by a build with another
-// table layout (3: index rows keyed by type and id as text) is refused with
+// table layout (4: a keyx row per parameter with a value) is refused with
 // a message saying what to do, never read as if it were this one's.
 func TestOtherLayoutRefused(t *testing.T) {
-	for _, version := range []int{1, 3, 5} {
+	for _, version := range []int{1, 3, 4, 6} {
 		t.Run(fmt.Sprint(version), func(t *testing.T) {
 			dir := t.TempDir()
 			s, err := sqlite.Open(dir, sqlite.Options{})
@@ -88,9 +88,12 @@ func TestWriterPragmas(t *testing.T) {
 	s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
 	require.NoError(t, err)
 	defer s.Close()
-	for name, want := range map[string]int64{"cache_size": -256 << 10, "busy_timeout": 10000, "wal_autocheckpoint": 0, "user_version": 4} {
+	for name, want := range map[string]int64{"cache_size": -256 << 10, "busy_timeout": 10000, "wal_autocheckpoint": 0, "user_version": 5, "page_size": 16384} {
 		got, err := sqlite.WriterPragma(s, name)
 		require.NoError(t, err)
 		require.Equal(t, want, got, name)
 	}
+	mode, err := sqlite.WriterPragmaText(s, "journal_mode")
+	require.NoError(t, err)
+	require.Equal(t, "wal", mode, "a new file leaves WAL only to set its page size")
 }

@@ -101,6 +101,9 @@ func predExists(typ string, p fhir.Pred, row string) (string, []any) {
 			cond, condArgs := boundsSQL("e.", m.Bounds)
 			ors = append(ors, found(`ranges e WHERE e.rid = `+row+` AND +e.p = ?`+cond))
 			args = append(append(args, paramHash(typ, m.Param)), condArgs...)
+		case fhir.MatchPresent:
+			ors = append(ors, found(`resource e WHERE e.rid = `+row+` AND has_param(e.params, ?)`))
+			args = append(args, paramHash(typ, m.Param))
 		}
 	}
 	if len(keys) > 0 {

@@ -34,15 +34,15 @@ func testSearchPredicates(t *testing.T, s fhir.Store) {
 	ctx := context.Background()
 	fixtures := []*fhir.Resource{
 		indexed("Patient", "a", 1, fhir.Index{Keys: []string{"k1", "k2"}, Strings: []fhir.IndexString{str("family", "muller"), str("given", "anna")},
-			Ranges: []fhir.IndexRange{rng("birthdate", 100, 199)}}),
+			Ranges: []fhir.IndexRange{rng("birthdate", 100, 199)}, Present: []string{"family", "given", "birthdate"}}),
 		indexed("Patient", "b", 1, fhir.Index{Keys: []string{"k2"}, Strings: []fhir.IndexString{str("family", "mullins"), str("family", "smith")},
-			Ranges: []fhir.IndexRange{rng("birthdate", 200, 299)}}),
+			Ranges: []fhir.IndexRange{rng("birthdate", 200, 299)}, Present: []string{"family", "birthdate", "k2"}}),
 		// Two intervals: a search must test both bounds on the same one.
 		indexed("Patient", "c", 1, fhir.Index{Keys: []string{"k3"}, Strings: []fhir.IndexString{str("given", "muller")},
 			Ranges: []fhir.IndexRange{rng("birthdate", 1, 2), rng("birthdate", 10, 20)}}),
 		indexed("Patient", "d", 1, fhir.Index{}),
 		indexed("Observation", "e", 1, fhir.Index{Keys: []string{"k1"}, Strings: []fhir.IndexString{str("family", "muller")},
-			Ranges: []fhir.IndexRange{rng("birthdate", 100, 199)}}),
+			Ranges: []fhir.IndexRange{rng("birthdate", 100, 199)}, Present: []string{"family", "given"}}),
 	}
 	for _, r := range fixtures {
 		write(t, s, r)
@@ -53,6 +53,7 @@ func testSearchPredicates(t *testing.T, s fhir.Store) {
 	contains := func(param, text string) fhir.Match {
 		return fhir.Match{Kind: fhir.MatchContains, Param: param, Text: text}
 	}
+	present := func(param string) fhir.Match { return fhir.Match{Kind: fhir.MatchPresent, Param: param} }
 	cases := []struct {
 		name  string
 		preds []fhir.Pred
@@ -76,6 +77,14 @@ func testSearchPredicates(t *testing.T, s fhir.Store) {
 		{"not range", []fhir.Pred{{Not: true, Any: []fhir.Match{rangeMatch("birthdate", lo(">=", 100))}}}, []string{"c", "d"}},
 		{"mixed or", []fhir.Pred{{Any: []fhir.Match{{Kind: fhir.MatchKey, Key: "k3"}, prefix("family", "smi")}}}, []string{"b", "c"}},
 		{"and", []fhir.Pred{fhir.KeyPred("k2"), {Any: []fhir.Match{rangeMatch("birthdate", lo(">=", 150))}}}, []string{"b"}},
+		{"present", []fhir.Pred{{Any: []fhir.Match{present("given")}}}, []string{"a"}},
+		{"present is per type", []fhir.Pred{{Any: []fhir.Match{present("birthdate")}}}, []string{"a", "b"}},
+		{"missing", []fhir.Pred{{Not: true, Any: []fhir.Match{present("given")}}}, []string{"b", "c", "d"}},
+		{"present is no key", []fhir.Pred{{Any: []fhir.Match{present("k1")}}}, nil},
+		{"a key is no presence", []fhir.Pred{fhir.KeyPred("family")}, nil},
+		{"present or key", []fhir.Pred{{Any: []fhir.Match{present("given"), {Kind: fhir.MatchKey, Key: "k3"}}}}, []string{"a", "c"}},
+		{"present and range", []fhir.Pred{{Any: []fhir.Match{present("family")}}, {Any: []fhir.Match{rangeMatch("birthdate", lo(">=", 150))}}}, []string{"b"}},
+		{"missing and key", []fhir.Pred{{Not: true, Any: []fhir.Match{present("given")}}, fhir.KeyPred("k2")}, []string{"b"}},
 		{"empty or", []fhir.Pred{{}}, nil},
 		{"empty not", []fhir.Pred{{Not: true}}, []string{"a", "b", "c", "d"}},
 	}
@@ -103,7 +112,8 @@ func testSearchPredicates(t *testing.T, s fhir.Store) {
 	}
 
 	// A new version replaces every entry; a deleted resource has none.
-	write(t, s, indexed("Patient", "a", 2, fhir.Index{Strings: []fhir.IndexString{str("family", "zimmer")}, Ranges: []fhir.IndexRange{rng("birthdate", 500, 599)}}))
+	write(t, s, indexed("Patient", "a", 2, fhir.Index{Strings: []fhir.IndexString{str("family", "zimmer")}, Ranges: []fhir.IndexRange{rng("birthdate", 500, 599)},
+		Present: []string{"family"}}))
 	write(t, s, tombstone("Patient", "b", 2))
 	for _, tc := range []struct {
 		name string
@@ -115,6 +125,9 @@ func testSearchPredicates(t *testing.T, s fhir.Store) {
 		{"old range gone", fhir.Pred{Any: []fhir.Match{rangeMatch("birthdate", hi("<=", 300), lo(">=", 100))}}, nil},
 		{"new range", fhir.Pred{Any: []fhir.Match{rangeMatch("birthdate", lo(">=", 500))}}, []string{"a"}},
 		{"old key gone", fhir.KeyPred("k1", "k2"), nil},
+		{"presence follows the version", fhir.Pred{Any: []fhir.Match{present("given")}}, nil},
+		{"a deletion has none", fhir.Pred{Any: []fhir.Match{present("k2")}}, nil},
+		{"missing after update", fhir.Pred{Not: true, Any: []fhir.Match{present("family")}}, []string{"c", "d"}},
 	} {
 		t.Run("after update/"+tc.name, func(t *testing.T) {
 			got, err := s.Search(ctx, fhir.Query{Type: "Patient", Preds: []fhir.Pred{tc.pred}})

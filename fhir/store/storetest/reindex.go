@@ -25,7 +25,7 @@ func testReindex(t *testing.T, s fhir.Store) {
 	require.NoError(t, err)
 
 	ix := fhir.Index{Keys: []string{"custom|x"}, Strings: []fhir.IndexString{{Param: "p", Value: "hello"}},
-		Ranges: []fhir.IndexRange{{Param: "n", Lo: 1, Hi: 2}}}
+		Ranges: []fhir.IndexRange{{Param: "n", Lo: 1, Hi: 2}}, Present: []string{"p", "n"}}
 	n, err := s.Reindex(ctx, "Patient", []fhir.Reindexed{
 		{ID: "a", VersionID: 1, Index: ix},
 		{ID: "b", VersionID: 1, Index: ix}, // stale: b is at 2
@@ -51,6 +51,8 @@ func testReindex(t *testing.T, s fhir.Store) {
 		{"new range", fhir.Pred{Any: []fhir.Match{{Kind: fhir.MatchRange, Param: "n", Bounds: []fhir.Bound{{Hi: true, Op: ">=", V: 1.5}}}}}, []string{"a", "b"}},
 		{"old keys gone", fhir.KeyPred(index.TokenKey("identifier", "urn:mrn|1"), index.TokenKey("identifier", "urn:mrn|3")), nil},
 		{"deleted stays out", fhir.KeyPred(index.TokenKey("identifier", "urn:mrn|4")), nil},
+		{"new presence", fhir.Pred{Any: []fhir.Match{{Kind: fhir.MatchPresent, Param: "n"}}}, []string{"a", "b"}},
+		{"old presence gone", fhir.Pred{Any: []fhir.Match{{Kind: fhir.MatchPresent, Param: "identifier"}}}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { require.Equal(t, tc.want, search(tc.pred)) })
