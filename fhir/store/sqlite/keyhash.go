@@ -36,7 +36,7 @@ func keyHash(typ, key string) int64 {
 // rows: its key hashes, packed in blob too, and its params column (all
 // empty for a deletion).
 type keyHashSet struct {
-	hashes []any
+	hashes []int64
 	blob   []byte
 	params []byte
 }
@@ -81,8 +81,8 @@ func init() {
 
 // keyHashes returns the hashes of keys and their packing as a blob, kept in
 // the resource row so that the next version can delete exactly its rows.
-func keyHashes(typ string, keys []string) ([]any, []byte) {
-	hs := make([]any, 0, len(keys))
+func keyHashes(typ string, keys []string) ([]int64, []byte) {
+	hs := make([]int64, 0, len(keys))
 	blob := make([]byte, 0, 8*len(keys))
 	for _, k := range keys {
 		h := keyHash(typ, k)

@@ -39,7 +39,9 @@ func (s *Store) Reindex(ctx context.Context, typ string, entries []fhir.Reindexe
 			return 0, storeErr(err)
 		}
 		keys := hashIndex(typ, &e.Index)
-		if err := s.insertIndex(ctx, tx, rid, typ, &e.Index, keys.hashes); err != nil {
+		var rows indexRows
+		rows.add(rid, typ, &e.Index, keys.hashes)
+		if err := rows.insert(ctx, tx, &s.bulk); err != nil {
 			return 0, storeErr(err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE resource SET kh = ?, params = ? WHERE rid = ?`, keys.blob, keys.params, rid); err != nil {

@@ -266,18 +266,19 @@ func (s *Store) writeReq(ctx context.Context, tx *sql.Tx, ws []fhir.Write, keys 
 			return fhir.Errorf(fhir.CodeConflict, "%s is at version %d, not %d", w.R.Ref(), cur, w.Expect)
 		}
 	}
+	var rows indexRows
 	for i, w := range ws {
-		if err := s.writeOne(ctx, tx, w.R, olds[i], keys[i]); err != nil {
+		if err := s.writeOne(ctx, tx, w.R, olds[i], keys[i], &rows); err != nil {
 			return storeErr(err)
 		}
 	}
-	return nil
+	return storeErr(rows.insert(ctx, tx, &s.bulk))
 }
 
 // writeOne writes one checked version inside the batch transaction tx: the
-// version, the pointer to it and its index, replacing the index of the
-// version before (old, when old.rid is not 0).
-func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old current, keys keyHashSet) error {
+// version and the pointer to it, and deletes the index of the version
+// before (old, when old.rid is not 0); the new index rows go to rows.
+func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old current, keys keyHashSet, rows *indexRows) error {
 	res, err := tx.StmtContext(ctx, s.ws.insertHistory).ExecContext(ctx,
 		r.Type, r.ID, r.VersionID, r.LastUpdated.UnixMilli(), r.Deleted, r.Method, r.Body)
 	if err != nil {
@@ -306,7 +307,7 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, r *fhir.Resource, old 
 		}
 	}
 	if !r.Deleted {
-		return s.insertIndex(ctx, tx, rid, r.Type, &r.Index, hashes)
+		rows.add(rid, r.Type, &r.Index, hashes)
 	}
 	return nil
 }
@@ -323,30 +324,6 @@ func (s *Store) deleteIndex(ctx context.Context, tx *sql.Tx, rid int64, hashes [
 		}
 	}
 	return nil
-}
-
-// insertIndex writes the index rows ix of the resource rid of type typ,
-// whose key hashes are hashes.
-func (s *Store) insertIndex(ctx context.Context, tx *sql.Tx, rid int64, typ string, ix *fhir.Index, hashes []any) error {
-	args := make([]any, 0, 2*len(hashes))
-	for _, h := range hashes {
-		args = append(args, h, rid)
-	}
-	if err := s.bulk.insert(ctx, tx, "keyx", 2, args); err != nil {
-		return err
-	}
-	args = args[:0]
-	for _, v := range ix.Strings {
-		args = append(args, rid, paramHash(typ, v.Param), v.Value)
-	}
-	if err := s.bulk.insert(ctx, tx, "strs", 3, args); err != nil {
-		return err
-	}
-	args = args[:0]
-	for _, v := range ix.Ranges {
-		args = append(args, rid, paramHash(typ, v.Param), v.Lo, v.Hi)
-	}
-	return s.bulk.insert(ctx, tx, "ranges", 4, args)
 }
 
 const versionColumns = `h.type, h.id, h.vid, h.lu, h.deleted, h.method, h.body`
