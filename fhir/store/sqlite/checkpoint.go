@@ -11,8 +11,8 @@ const CheckpointInterval = time.Second
 
 // MaxWALBytes bounds the WAL. A passive checkpoint never rewinds the WAL
 // while commits keep coming, so under a sustained load (a hospital
-// backlog) it would grow without end; past this size the writer truncates
-// it between two batches (groupCommit.truncateWAL), making writers wait for
+// backlog) it would grow without end; past this size the writer restarts
+// it between two batches (groupCommit.restartWAL), making writers wait for
 // the copy and a sync of the database, 0.3-0.8 s. At a quarter of this size
 // a Synthea ingest stopped for that ten times and ran 15% slower.
 const MaxWALBytes = 256 << 20
@@ -24,7 +24,7 @@ const MaxWALBytes = 256 << 20
 // durability is unchanged: a commit is in the WAL before it is answered.
 type checkpointer struct {
 	db        *sql.DB
-	full      func() // asks the writer to truncate the WAL
+	full      func() // asks the writer to restart the WAL
 	maxFrames int    // MaxWALBytes in frames of the file's page size
 	quit      chan struct{}
 	done      chan struct{}

@@ -30,11 +30,11 @@ type groupCommit struct {
 	reqs chan *writeReq
 	done chan struct{}
 	once sync.Once
-	// truncate asks the writer to truncate the WAL between two batches
-	// (see checkpointer); nextTruncate is when it may try again after a
-	// truncate that readers kept from finishing.
-	truncate     atomic.Bool
-	nextTruncate time.Time
+	// restart asks the writer to restart the WAL between two batches
+	// (see checkpointer); nextRestart is when it may try again after a
+	// restart that readers kept from finishing.
+	restart     atomic.Bool
+	nextRestart time.Time
 }
 
 // writeReq is one Write (one element in writes) or one WriteAll.
@@ -107,22 +107,29 @@ func (g *groupCommit) run() {
 		}
 		linger.Stop()
 		g.commit(batch)
-		if g.truncate.Swap(false) {
-			g.truncateWAL()
+		if g.restart.Swap(false) {
+			g.restartWAL()
 		}
 	}
 }
 
-// truncateWAL copies the rest of the WAL into the database and empties it,
-// on the writer's own connection between two batches: from another
+// restartWAL copies the rest of the WAL into the database and makes the
+// next commit write from the start of the file, on the writer's own
+// connection between two batches: from another
 // connection the checkpoint had to win the write lock from this goroutine,
 // which takes it again within microseconds of each commit, and under a
 // steady load it never did (a 5 GB WAL in ten minutes). Writers wait for
 // it. A reader still in the WAL (a long export) would make it wait too, so
-// it waits for readers only truncateWait, and after a failure the next
-// attempt comes truncateBackoff later.
-func (g *groupCommit) truncateWAL() {
-	if time.Now().Before(g.nextTruncate) {
+// it waits for readers only restartWait, and after a failure the next
+// attempt comes restartBackoff later.
+//
+// The file keeps its size (about MaxWALBytes) to be written over: a
+// TRUNCATE checkpoint also shrank it to nothing, and the writer then
+// waited for the file system to free and allocate again 256 MiB; the
+// Synthea ingest ran at 3,366 and 3,524 resources/s with it, 3,764 and
+// 4,198 without. Close still truncates it.
+func (g *groupCommit) restartWAL() {
+	if time.Now().Before(g.nextRestart) {
 		return
 	}
 	ctx := context.Background()
@@ -132,21 +139,21 @@ func (g *groupCommit) truncateWAL() {
 	}
 	defer conn.Close()
 	var busy, frames, copied int
-	_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", truncateWait.Milliseconds()))
+	_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()))
 	if err == nil {
-		err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
+		err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &copied)
 	}
 	if _, rerr := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds())); rerr != nil && err == nil {
 		err = rerr
 	}
 	if err != nil || busy != 0 {
-		g.nextTruncate = time.Now().Add(truncateBackoff)
+		g.nextRestart = time.Now().Add(restartBackoff)
 	}
 }
 
 const (
-	truncateWait    = 200 * time.Millisecond
-	truncateBackoff = 10 * time.Second
+	restartWait    = 200 * time.Millisecond
+	restartBackoff = 10 * time.Second
 )
 
 // commit runs a batch in one transaction and answers every request.

@@ -124,7 +124,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("prepare statements: %w", err)
 	}
 	s.commits = newGroupCommit(s)
-	if s.ckpt, err = startCheckpointer(dsn(readerCacheKiB, ""), func() { s.commits.truncate.Store(true) }); err != nil {
+	if s.ckpt, err = startCheckpointer(dsn(readerCacheKiB, ""), func() { s.commits.restart.Store(true) }); err != nil {
 		s.Close()
 		return nil, err
 	}
