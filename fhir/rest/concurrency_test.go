@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/trialfhir/trialfhir/fhir"
 )
 
 // TestConcurrentIfMatchUpdates has 50 clients update one resource at once,
@@ -85,41 +87,54 @@ func TestConcurrentIfMatchUpdates(t *testing.T) {
 }
 
 // TestConcurrentConditionalCreates sends 20 identical conditional creates at
-// once: one resource is made (one 201), the others get it back (200).
+// once: one resource is made (one 201), the others get it back (200). A
+// condition on exact values locks them; one on dates and quantities only
+// locks the type.
 func TestConcurrentConditionalCreates(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) {
-			c := startAPI(t, st.open(t))
-			obs := readTestdata(t, "observation.json")
-			const clients = 20
-			statuses := make([]int, clients)
-			ids := make([]string, clients)
-			var wg sync.WaitGroup
-			for i := 0; i < clients; i++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					// Spelled differently on purpose: all name the same identifier.
-					cond := []string{"identifier=urn:oid:1.2.3.4|LAB-0001", "Observation?identifier=urn:oid:1.2.3.4%7CLAB-0001", "identifier=LAB-0001"}[i%3]
-					r := c.do("POST", "/Observation", obs, "If-None-Exist", cond)
-					statuses[i] = r.status
-					if r.status < 300 {
-						ids[i] = r.id(t)
-					}
-				}(i)
-			}
-			wg.Wait()
-			created := 0
-			for i, s := range statuses {
-				require.Contains(t, []int{http.StatusCreated, http.StatusOK}, s, "client %d", i)
-				if s == http.StatusCreated {
-					created++
-				}
-				require.Equal(t, ids[0], ids[i])
-			}
-			require.Equal(t, 1, created)
-			found := c.do("GET", "/Observation?identifier=urn:oid:1.2.3.4|LAB-0001", "").decodeJSON(t)
-			require.EqualValues(t, "1", fmt.Sprint(found["total"]))
-		})
+	conditions := []struct {
+		name     string
+		spelling []string // spelled differently on purpose: all name the same resource
+	}{
+		{"identifier", []string{"identifier=urn:oid:1.2.3.4|LAB-0001", "Observation?identifier=urn:oid:1.2.3.4%7CLAB-0001", "identifier=LAB-0001"}},
+		{"no exact value", []string{"date=2026-03-01&value-quantity=13.5", "value-quantity=13.5&date=2026-03-01"}},
 	}
+	for _, st := range stores {
+		for _, cc := range conditions {
+			t.Run(st.name+"/"+cc.name, func(t *testing.T) {
+				concurrentConditionalCreates(t, st.open(t), cc.spelling)
+			})
+		}
+	}
+}
+
+func concurrentConditionalCreates(t *testing.T, store fhir.Store, spelling []string) {
+	c := startAPI(t, store)
+	obs := readTestdata(t, "observation.json")
+	const clients = 20
+	statuses := make([]int, clients)
+	ids := make([]string, clients)
+	var wg sync.WaitGroup
+	for i := 0; i < clients; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := c.do("POST", "/Observation", obs, "If-None-Exist", spelling[i%len(spelling)])
+			statuses[i] = r.status
+			if r.status < 300 {
+				ids[i] = r.id(t)
+			}
+		}(i)
+	}
+	wg.Wait()
+	created := 0
+	for i, s := range statuses {
+		require.Contains(t, []int{http.StatusCreated, http.StatusOK}, s, "client %d", i)
+		if s == http.StatusCreated {
+			created++
+		}
+		require.Equal(t, ids[0], ids[i])
+	}
+	require.Equal(t, 1, created)
+	found := c.do("GET", "/Observation?identifier=urn:oid:1.2.3.4|LAB-0001", "").decodeJSON(t)
+	require.EqualValues(t, "1", fmt.Sprint(found["total"]))
 }

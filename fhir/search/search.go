@@ -348,7 +348,10 @@ func ParseConditionIn(reg *searchparam.Registry, typ, condition string) (fhir.Qu
 // LockNames returns the names of the store locks that make a conditional
 // interaction on q atomic. They are derived from the values searched, not
 // from the query text, so "identifier=a|1" and "identifier=a|1&_id=x" contend
-// for the same lock; sorted, so that taking several never deadlocks.
+// for the same lock; sorted, so that taking several never deadlocks. A
+// condition with no exact value to lock on (name=smith&birthdate=2000,
+// gender:missing=false) takes the lock of its whole type, so that a bundle
+// sent twice at once still creates its resource once.
 func LockNames(q fhir.Query) []string {
 	var names []string
 	for _, id := range q.IDs {
@@ -360,6 +363,9 @@ func LockNames(q fhir.Query) []string {
 				names = append(names, q.Type+"/"+index.LockName(m.Key))
 			}
 		}
+	}
+	if len(names) == 0 {
+		return []string{q.Type}
 	}
 	sort.Strings(names)
 	out := names[:0]

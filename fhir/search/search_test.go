@@ -72,4 +72,11 @@ func TestLockNames(t *testing.T) {
 	b, err := search.ParseCondition("Patient", "identifier=1&_id=x")
 	require.NoError(t, err)
 	require.Subset(t, search.LockNames(b), search.LockNames(a), "differently spelled conditions share the lock")
+	require.NotContains(t, search.LockNames(a), "Patient", "a condition on a token locks its value only")
+
+	for _, cond := range []string{"name=smith&birthdate=2000", "gender:missing=false", "identifier:not=s|1"} {
+		q, err := search.ParseCondition("Patient", cond)
+		require.NoError(t, err, cond)
+		require.Equal(t, []string{"Patient"}, search.LockNames(q), "%s has no exact value: the type is locked", cond)
+	}
 }
