@@ -150,6 +150,8 @@ func TestApplyErrors(t *testing.T) {
 		{"missing index", params(`{"name":"type","valueCode":"insert"}`, `{"name":"path","valueString":"Patient.identifier"}`, `{"name":"value","valueIdentifier":{"value":"1"}}`), fhir.CodeInvalid},
 		{"a part the type does not take", params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.gender"}`, `{"name":"index","valueInteger":0}`), fhir.CodeInvalid},
 		{"a bad path", params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.name.where(use='x'"}`), fhir.CodeInvalid},
+		{"a path with an operator", params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.gender | Patient.id"}`), fhir.CodeInvalid},
+		{"a path ending in a function", params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.name.exists()"}`), fhir.CodeInvalid},
 		{"unsupported FHIRPath", params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.name.where(family.length() > 2)"}`), fhir.CodeInvalid},
 		{"delete matching 2 elements", params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.identifier"}`), fhir.CodeProcessing},
 		{"replace matching nothing", params(`{"name":"type","valueCode":"replace"}`, `{"name":"path","valueString":"Patient.deceased"}`, `{"name":"value","valueBoolean":true}`), fhir.CodeProcessing},

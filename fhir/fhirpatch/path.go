@@ -93,7 +93,52 @@ func steps(path string) ([]step, error) {
 		return nil, fhir.Errorf(fhir.CodeInvalid, "path %q has unbalanced brackets", path)
 	}
 	flush(len(path))
+	for _, s := range out {
+		if !navigation(s.text) {
+			return nil, fhir.Errorf(fhir.CodeInvalid, "path %q is not a navigation: %s is not a name, an indexer or a function call", path, s.text)
+		}
+	}
 	return out, nil
+}
+
+// navigation reports whether a step is a name, an indexer or a function
+// call: a patch path navigates to elements, with no operators between
+// steps ("a | b" would name no element to change).
+func navigation(s string) bool {
+	switch {
+	case len(s) > 1 && s[0] == '`' && s[len(s)-1] == '`':
+		return true
+	case s[0] == '[':
+		return s[len(s)-1] == ']' && strings.IndexByte(s, ']') == len(s)-1
+	}
+	open := strings.IndexByte(s, '(')
+	if open < 0 {
+		return plainName(s)
+	}
+	return plainName(s[:open]) && s[len(s)-1] == ')' && closing(s, open) == len(s)-1
+}
+
+// closing returns the offset of the parenthesis closing the one at open,
+// skipping strings.
+func closing(s string, open int) int {
+	depth := 0
+	for i := open; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'', '`':
+			for i++; i < len(s) && s[i] != c; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 func plainName(s string) bool {
