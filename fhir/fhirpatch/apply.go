@@ -196,15 +196,22 @@ func replace(root map[string]any, s slot, name string, part map[string]any) erro
 	if _, isObject := v.(map[string]any); wasObject != isObject && !retyped {
 		return fhir.Errorf(fhir.CodeProcessing, "the value does not have the shape of %s (a primitive for a complex element, or the reverse)", name)
 	}
+	// The element replaced goes with its id and extensions: for a
+	// primitive, those are in its companion element.
+	under := "_" + s.key
 	switch {
 	case s.index >= 0:
 		s.parent[s.key].([]any)[s.index] = v
+		if u, ok := s.parent[under].([]any); ok && s.index < len(u) {
+			u[s.index] = nil
+		}
 	case retyped:
 		delete(s.parent, s.key)
-		delete(s.parent, "_"+s.key)
+		delete(s.parent, under)
 		s.parent[name+suffix] = v
 	default:
 		s.parent[s.key] = v
+		delete(s.parent, under)
 	}
 	return nil
 }

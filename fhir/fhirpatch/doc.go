@@ -18,7 +18,12 @@
 // path selecting nothing where something must be, or several elements where
 // one must be, an index out of range, an element added twice).
 //
-// Not supported: resolve() into contained resources as a patch target, and
-// the companion "_name" elements of primitives (a primitive's extensions
-// follow it on delete and move within a list, but cannot be patched).
+// A path may reach into a contained resource by resolve() ("#id"); a
+// reference to another resource resolves to nothing, so a patch never
+// crosses resources (R4 fhirpatch.html, the base rules).
+//
+// Not supported: the companion "_name" elements of primitives as targets
+// (a primitive's extensions follow it when it is deleted, moved or
+// replaced, but cannot be patched themselves), and operators between the
+// steps of a path ("a | b" is refused as CodeInvalid).
 package fhirpatch

@@ -14,8 +14,16 @@ import (
 )
 
 // params builds a Parameters of one operation, given as its parts in JSON.
-func params(parts ...string) []byte {
-	return []byte(`{"resourceType":"Parameters","parameter":[{"name":"operation","part":[` + strings.Join(parts, ",") + `]}]}`)
+func params(parts ...string) []byte { return operations(parts) }
+
+// operations builds a Parameters of several operations, each given as its
+// parts in JSON.
+func operations(ops ...[]string) []byte {
+	ps := make([]string, len(ops))
+	for i, parts := range ops {
+		ps[i] = `{"name":"operation","part":[` + strings.Join(parts, ",") + `]}`
+	}
+	return []byte(`{"resourceType":"Parameters","parameter":[` + strings.Join(ps, ",") + `]}`)
 }
 
 func fixture(t *testing.T, name string) []byte {
@@ -39,8 +47,16 @@ func TestApply(t *testing.T) {
 		want     map[string]string // top-level elements after the patch, as JSON
 		gone     []string          // top-level elements the patch removes
 	}{
-		{"spec: add a choice element", "patient.json", fixture(t, "spec-add.json"),
+		{"spec: add", "patient-bare.json", fixture(t, "spec-add.json"),
+			map[string]string{"birthDate": `"1930-01-01"`}, nil},
+		{"add a choice element", "patient.json",
+			params(`{"name":"type","valueCode":"add"}`, `{"name":"path","valueString":"Patient"}`, `{"name":"name","valueString":"deceased"}`,
+				`{"name":"value","valueDateTime":"2026-01-01"}`),
 			map[string]string{"deceasedDateTime": `"2026-01-01"`}, nil},
+		{"add in a contained resource by resolve()", "observation.json",
+			params(`{"name":"type","valueCode":"add"}`, `{"name":"path","valueString":"Observation.performer.resolve()"}`, `{"name":"name","valueString":"telecom"}`,
+				`{"name":"value","valueContactPoint":{"system":"phone","value":"1"}}`),
+			map[string]string{"contained": `[{"resourceType":"Practitioner","id":"pr","name":[{"family":"Ng"}],"telecom":[{"system":"phone","value":"1"}]}]`}, nil},
 		{"spec: add a backbone element of parts", "patient.json", fixture(t, "spec-contact.json"),
 			map[string]string{"contact": `[{"name":{"family":"Chan","given":["Mei"]},"telecom":[{"system":"phone","value":"555-0101"}]},` +
 				`{"name":{"text":"a name"},"telecom":[{"system":"email","value":"x@example.org"}],"gender":"female"}]`}, nil},
@@ -100,15 +116,18 @@ func TestApply(t *testing.T) {
 			params(`{"name":"type","valueCode":"move"}`, `{"name":"path","valueString":"Patient.identifier"}`, `{"name":"source","valueInteger":1}`, `{"name":"destination","valueInteger":0}`),
 			map[string]string{"identifier": `[{"system":"http://hospital.example/mrn","value":"MRN-7"},{"system":"https://trialfhir.org/fhir/sid/subject","value":"S-001"}]`}, nil},
 		{"operations apply in order", "patient.json",
-			params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.identifier[0]"}`)[0:0:0],
-			nil, nil},
+			operations(
+				[]string{`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.identifier[0]"}`},
+				[]string{`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.identifier[0]"}`}),
+			nil, []string{"identifier"}},
+		{"a replaced primitive loses its extensions", "patient-bare.json",
+			params(`{"name":"type","valueCode":"replace"}`, `{"name":"path","valueString":"Patient.name.given[0]"}`, `{"name":"value","valueString":"Z"}`),
+			map[string]string{"name": `[{"given":["Z","B"],"_given":[null,{"id":"b"}]}]`}, nil},
+		{"a primitive's extensions follow it", "patient-bare.json",
+			params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.name.given[0]"}`),
+			map[string]string{"name": `[{"given":["B"],"_given":[{"id":"b"}]}]`}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if len(tc.params) == 0 {
-				tc.params = params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.identifier[0]"}`)
-				tc.params = []byte(strings.Replace(string(tc.params), `]}]}`, `]},{"name":"operation","part":[{"name":"type","valueCode":"delete"},{"name":"path","valueString":"Patient.identifier[0]"}]}]}`, 1))
-				tc.gone = []string{"identifier"}
-			}
 			before := top(t, fixture(t, tc.resource))
 			out, err := fhirpatch.Apply(fixture(t, tc.resource), tc.params)
 			require.NoError(t, err)
@@ -165,14 +184,15 @@ func TestApplyErrors(t *testing.T) {
 		{"value with two value[x]", params(`{"name":"type","valueCode":"replace"}`, `{"name":"path","valueString":"Patient.birthDate"}`, `{"name":"value","valueDate":"2000-01-01","valueString":"x"}`), fhir.CodeInvalid},
 		{"value with neither value[x] nor parts", params(`{"name":"type","valueCode":"replace"}`, `{"name":"path","valueString":"Patient.birthDate"}`, `{"name":"value"}`), fhir.CodeInvalid},
 		{"a choice added without a type", params(`{"name":"type","valueCode":"add"}`, `{"name":"path","valueString":"Patient"}`, `{"name":"name","valueString":"deceased"}`, `{"name":"value","part":[{"name":"x","valueString":"y"}]}`), fhir.CodeInvalid},
-		{"a later operation fails the whole patch", params(`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.gender"}`)[0:0], fhir.CodeProcessing},
+		{"a later operation fails the whole patch", operations(
+			[]string{`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.gender"}`},
+			[]string{`{"name":"type","valueCode":"delete"}`, `{"name":"path","valueString":"Patient.name"}`}), fhir.CodeProcessing},
+		{"add beside an existing choice", params(`{"name":"type","valueCode":"add"}`, `{"name":"path","valueString":"Patient"}`,
+			`{"name":"name","valueString":"multipleBirth"}`, `{"name":"value","valueInteger":2}`), fhir.CodeProcessing},
+		{"a path into another resource", params(`{"name":"type","valueCode":"add"}`, `{"name":"path","valueString":"Patient.generalPractitioner.resolve()"}`,
+			`{"name":"name","valueString":"active"}`, `{"name":"value","valueBoolean":true}`), fhir.CodeProcessing},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if len(tc.params) == 0 {
-				tc.params = []byte(`{"resourceType":"Parameters","parameter":[` +
-					`{"name":"operation","part":[{"name":"type","valueCode":"delete"},{"name":"path","valueString":"Patient.gender"}]},` +
-					`{"name":"operation","part":[{"name":"type","valueCode":"delete"},{"name":"path","valueString":"Patient.name"}]}]}`)
-			}
 			_, err := fhirpatch.Apply(fixture(t, "patient.json"), tc.params)
 			require.Error(t, err)
 			require.Equal(t, tc.code, fhir.ErrorCode(err), err.Error())

@@ -186,18 +186,22 @@ func value(part map[string]any, typ string, path []string) (v any, suffix string
 		if err != nil {
 			return nil, "", err
 		}
-		el, _ := elementOf(typ, child)
+		el, known := elementOf(typ, child)
 		key := name
 		if el.Choice && csuf != "" {
 			key = name + csuf
 		}
-		if list, ok := obj[key].([]any); ok {
+		prev, dup := obj[key]
+		switch list, isList := prev.([]any); {
+		case isList:
 			obj[key] = append(list, cv)
-		} else if _, dup := obj[key]; dup {
+		case dup && known:
 			return nil, "", fhir.Errorf(fhir.CodeInvalid, "the complex value has %q twice, which does not repeat", name)
-		} else if el.Repeated {
+		case dup: // outside the model: a name given twice is a list
+			obj[key] = []any{prev, cv}
+		case el.Repeated:
 			obj[key] = []any{cv}
-		} else {
+		default:
 			obj[key] = cv
 		}
 	}

@@ -76,7 +76,7 @@ func TestFHIRPathPatch(t *testing.T) {
 		want             string // in the patched resource, for a success
 	}{
 		{name: "add", path: "/Patient/a", body: fhirPathPatch(activateOp), status: http.StatusOK, want: `"active":true`},
-		{name: "application/json", path: "/Patient/a", body: fhirPathPatch(activateOp), headers: []string{"Content-Type", "application/json"},
+		{name: "application/json+fhir", path: "/Patient/a", body: fhirPathPatch(activateOp), headers: []string{"Content-Type", "application/json+fhir"},
 			status: http.StatusOK, want: `"active":true`},
 		{name: "conditional", path: "/Patient?identifier=s|b", body: fhirPathPatch(activateOp), status: http.StatusOK, want: `"active":true`},
 		{name: "conditional matching several", path: "/Patient?identifier=s|twin", body: fhirPathPatch(activateOp),
