@@ -9,7 +9,9 @@
 // target); the name then selects their children, and what follows the name
 // (indexers [n], first(), last(), single(), where(...), ofType(T)) filters
 // them, so that the patch knows where each selected element sits and can
-// change it in place. Lists and choice elements the JSON lacks are told
+// change it in place. A last step extension(url) is extension.where(url =
+// url). Inside those filters the element is the whole input: %resource
+// names it, not the resource. Lists and choice elements the JSON lacks are told
 // apart by the R4 model (resource.ElementOf).
 //
 // Errors are *fhir.Error: CodeInvalid for a malformed Parameters (an unknown

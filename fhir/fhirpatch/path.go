@@ -32,10 +32,16 @@ func split(path string) (target, error) {
 		if strings.HasPrefix(name, "`") && strings.HasSuffix(name, "`") && len(name) > 1 {
 			name = name[1 : len(name)-1]
 		}
+		var filters []string
+		if arg, ok := strings.CutPrefix(name, "extension("); ok {
+			// The FHIR shortcut extension(url) is extension.where(url = url)
+			// (http://hl7.org/fhir/R4/fhirpath.html#functions).
+			name, filters = "extension", []string{"where(url = " + strings.TrimSuffix(arg, ")") + ")"}
+		}
 		if !plainName(name) {
 			continue
 		}
-		t := target{container: strings.TrimSuffix(path[:steps[i].at], "."), name: name}
+		t := target{container: strings.TrimSuffix(path[:steps[i].at], "."), name: name, filters: filters}
 		for _, s := range steps[i+1:] {
 			t.filters = append(t.filters, s.text)
 		}
