@@ -46,13 +46,13 @@ func ElementOf(typ string, path ...string) (e Element, ok bool) {
 // name is a typed key of (with the variant it names).
 func jsonField(md protoreflect.MessageDescriptor, name string) (f, variant protoreflect.FieldDescriptor) {
 	fields := md.Fields()
+	if fd := fields.ByJSONName(name); fd != nil {
+		return fd, nil
+	}
 	for i := 0; i < fields.Len(); i++ {
 		fd := fields.Get(i)
 		jn := fd.JSONName()
-		if jn == name {
-			return fd, nil
-		}
-		if !isChoice(fd.Message()) || !strings.HasPrefix(name, jn) || len(name) == len(jn) {
+		if !strings.HasPrefix(name, jn) || len(name) == len(jn) || !isChoice(fd.Message()) {
 			continue
 		}
 		rest := name[len(jn):]
