@@ -179,3 +179,31 @@ func BenchmarkResend(b *testing.B) {
 		}
 	})
 }
+
+func TestElementOf(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		typ  string
+		path []string
+		want resource.Element
+		ok   bool
+	}{
+		{"list", "Patient", []string{"identifier"}, resource.Element{Repeated: true}, true},
+		{"single", "Patient", []string{"birthDate"}, resource.Element{}, true},
+		{"nested list", "Patient", []string{"contact", "telecom"}, resource.Element{Repeated: true}, true},
+		{"nested single", "Patient", []string{"contact", "name"}, resource.Element{}, true},
+		{"primitive list", "Patient", []string{"name", "given"}, resource.Element{Repeated: true}, true},
+		{"choice", "Observation", []string{"value"}, resource.Element{Choice: true}, true},
+		{"typed choice key", "Observation", []string{"valueQuantity"}, resource.Element{}, true},
+		{"through a choice", "Observation", []string{"valueQuantity", "unit"}, resource.Element{}, true},
+		{"reserved word", "Encounter", []string{"class"}, resource.Element{}, true},
+		{"unknown element", "Patient", []string{"colour"}, resource.Element{}, false},
+		{"unknown type", "Nothing", []string{"id"}, resource.Element{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := resource.ElementOf(tc.typ, tc.path...)
+			require.Equal(t, tc.ok, ok)
+			require.Equal(t, tc.want, got)
+		})
+	}
+}

@@ -90,7 +90,7 @@ func capabilityStatement(routes []route, reg *searchparam.Registry) []byte {
 		},
 		"fhirVersion": "4.0.1",
 		"format":      []string{"application/fhir+json", "json"},
-		"patchFormat": []string{service.JSONPatchType},
+		"patchFormat": []string{service.JSONPatchType, "application/fhir+json"}, // FHIRPath Patch
 		"rest": []map[string]any{{
 			"mode":        "server",
 			"resource":    resources,

@@ -358,15 +358,34 @@ func TestTransactionConformance(t *testing.T) {
 			txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`),
 			txEntry("", "PATCH", "Patient/a", jsonPatchBinary(`[{"op":"test","path":"/active","value":true}]`)),
 		), status: 422, code: "processing", expr: "Bundle.entry[1]"},
+		{name: "fhirpath patch in a transaction", body: txBundle("transaction",
+			txEntry("", "PATCH", "Patient/a", fhirPathPatch(activateOp,
+				`{"name":"type","valueCode":"insert"},{"name":"path","valueString":"Patient.identifier"},{"name":"index","valueInteger":0},{"name":"value","valueIdentifier":{"system":"s","value":"a0"}}`)),
+			txEntry("", "PATCH", "Patient?identifier=s|b", fhirPathPatch(
+				`{"name":"type","valueCode":"replace"},{"name":"path","valueString":"Patient.identifier[0].value"},{"name":"value","valueString":"bb"}`), "ifMatch", `W/"1"`),
+		), status: 200, entries: []string{"200 OK", "200 OK"},
+			check: func(t *testing.T, c *client, got bundleReply) {
+				require.Equal(t, "Patient/a/_history/2", got.Entry[0].Response.Location)
+				a := string(c.do("GET", "/Patient/a", "").body)
+				require.Contains(t, a, `"active":true`)
+				require.Contains(t, a, `"identifier":[{"system":"s","value":"a0"},{"system":"s","value":"a"}]`)
+				require.Contains(t, string(c.do("GET", "/Patient/b", "").body), `"value":"bb"`)
+			}},
+		{name: "fhirpath patch failing rolls back", body: txBundle("transaction",
+			txEntry("", "POST", "Patient", `{"resourceType":"Patient"}`),
+			txEntry("", "PATCH", "Patient/a", fhirPathPatch(activateOp)),
+			txEntry("", "PATCH", "Patient/b", fhirPathPatch(
+				`{"name":"type","valueCode":"replace"},{"name":"path","valueString":"Patient.birthDate"},{"name":"value","valueDate":"2000-01-01"}`)),
+		), status: 422, code: "processing", expr: "Bundle.entry[2]"},
 		{name: "json patch in a batch", body: txBundle("batch",
 			txEntry("", "PATCH", "Patient/a", jsonPatchBinary(`[{"op":"remove","path":"/identifier"}]`)),
 			txEntry("", "PATCH", "Patient/missing", jsonPatchBinary(`[{"op":"remove","path":"/identifier"}]`)),
-			txEntry("", "PATCH", "Patient/b", `{"resourceType":"Parameters","parameter":[]}`),
+			txEntry("", "PATCH", "Patient/b", fhirPathPatch(`{"name":"type","valueCode":"copy"},{"name":"path","valueString":"Patient"}`)),
 			txEntry("", "PATCH", "Patient/b", jsonPatchBinary(`[{"op":"replace","path":"/id","value":"zz"}]`)),
 		), status: 200, entries: []string{"200 OK", "404 Not Found", "400 Bad Request", "400 Bad Request"},
 			check: func(t *testing.T, c *client, got bundleReply) {
 				require.NotContains(t, string(c.do("GET", "/Patient/a", "").body), `identifier`)
-				require.Contains(t, string(got.Entry[2].Response.Outcome), "not-supported")
+				require.Contains(t, string(got.Entry[2].Response.Outcome), `"code":"invalid"`)
 			}},
 	} {
 		for _, st := range stores {

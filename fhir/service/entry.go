@@ -58,7 +58,7 @@ type target struct {
 	query   string // the condition or search, without '?'
 	search  bool   // GET Type or Type?query
 	ifMatch *int64
-	patch   []patchOp // the JSON Patch of a PATCH
+	patch   patcher // the JSON Patch or FHIRPath Patch of a PATCH
 }
 
 func entryExpr(i int, rest ...string) string {
@@ -145,11 +145,11 @@ func parseTarget(e *Entry) (*target, error) {
 		return nil, fhir.Errorf(fhir.CodeRequired, "a %s entry needs a resource", t.method).At("resource")
 	}
 	if t.method == "PATCH" {
-		ops, err := jsonPatchOf(e.Resource)
+		apply, err := patchOf(e.Resource)
 		if err != nil {
 			return nil, err
 		}
-		t.patch = ops
+		t.patch = apply
 	}
 	return t, nil
 }

@@ -25,10 +25,9 @@ type patchOp struct {
 	Value json.RawMessage `json:"value"`
 }
 
-// jsonPatchOf reads the JSON Patch in a PATCH entry's resource. FHIRPath
-// Patch (a Parameters resource) needs a FHIRPath engine this server does
-// not have: it is refused as not supported.
-func jsonPatchOf(resource []byte) ([]patchOp, error) {
+// patchOf reads the patch in a PATCH entry's resource: a Parameters is a
+// FHIRPath Patch, a Binary holds a JSON Patch (R4 3.1.0.7.1).
+func patchOf(resource []byte) (patcher, error) {
 	var bin struct {
 		ResourceType string `json:"resourceType"`
 		ContentType  string `json:"contentType"`
@@ -39,9 +38,13 @@ func jsonPatchOf(resource []byte) ([]patchOp, error) {
 	}
 	switch {
 	case bin.ResourceType == "Parameters":
-		return nil, fhir.Errorf(fhir.CodeNotSupported, "FHIRPath Patch is not supported; send a JSON Patch as a Binary of contentType %s", JSONPatchType).At("resource")
+		apply, err := fhirPathPatcher(resource)
+		if err != nil {
+			return nil, fhir.AsError(err).At("resource")
+		}
+		return apply, nil
 	case bin.ResourceType != "Binary":
-		return nil, fhir.Errorf(fhir.CodeInvalid, "a PATCH entry's resource is a Binary holding a JSON Patch").At("resource")
+		return nil, fhir.Errorf(fhir.CodeInvalid, "a PATCH entry's resource is a Parameters (FHIRPath Patch) or a Binary holding a JSON Patch").At("resource")
 	case strings.TrimSpace(strings.Split(bin.ContentType, ";")[0]) != JSONPatchType:
 		return nil, fhir.Errorf(fhir.CodeNotSupported, "Binary.contentType of a PATCH entry must be %s", JSONPatchType).At("resource.contentType")
 	}
@@ -49,11 +52,11 @@ func jsonPatchOf(resource []byte) ([]patchOp, error) {
 	if err != nil {
 		return nil, fhir.Errorf(fhir.CodeInvalid, "Binary.data is not base64").At("resource.data")
 	}
-	ops, err := parseJSONPatch(raw)
+	apply, err := jsonPatcher(raw)
 	if err != nil {
 		return nil, fhir.AsError(err).At("resource.data")
 	}
-	return ops, nil
+	return apply, nil
 }
 
 // parseJSONPatch reads a JSON Patch document: an array of operations.

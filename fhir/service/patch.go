@@ -4,8 +4,31 @@ import (
 	"context"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/fhirpatch"
 	"github.com/trialfhir/trialfhir/fhir/search"
 )
+
+// patcher applies a parsed patch (JSON Patch or FHIRPath Patch) to a
+// resource's JSON, returning the patched JSON.
+type patcher func(body []byte) ([]byte, error)
+
+// jsonPatcher parses a JSON Patch (an array of operations).
+func jsonPatcher(raw []byte) (patcher, error) {
+	ops, err := parseJSONPatch(raw)
+	if err != nil {
+		return nil, err
+	}
+	return func(body []byte) ([]byte, error) { return applyJSONPatch(body, ops) }, nil
+}
+
+// fhirPathPatcher parses a FHIRPath Patch (a Parameters resource).
+func fhirPathPatcher(raw []byte) (patcher, error) {
+	ops, err := fhirpatch.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return func(body []byte) ([]byte, error) { return fhirpatch.ApplyOperations(body, ops) }, nil
+}
 
 // Patch applies a JSON Patch (RFC 6902, the array of operations) to typ/id
 // and stores the result as its next version (R4 3.1.0.7.1). ifMatch, when
@@ -14,27 +37,39 @@ import (
 // applied (a failed test, a missing path) is CodeProcessing; a result that
 // is not a valid resource is refused as an update would be.
 func (s *Service) Patch(ctx context.Context, typ, id string, patch []byte, ifMatch *int64) (*Result, error) {
-	return s.patchWith(ctx, typ, id, "", patch, ifMatch)
+	return s.patchWith(ctx, typ, id, "", jsonPatcher, patch, ifMatch)
 }
 
 // ConditionalPatch patches the one resource matching condition: none is
 // CodeNotFound, several CodeMultipleMatches.
 func (s *Service) ConditionalPatch(ctx context.Context, typ, condition string, patch []byte) (*Result, error) {
-	return s.patchWith(ctx, typ, "", condition, patch, nil)
+	return s.patchWith(ctx, typ, "", condition, jsonPatcher, patch, nil)
 }
 
-func (s *Service) patchWith(ctx context.Context, typ, id, condition string, patch []byte, ifMatch *int64) (*Result, error) {
+// FHIRPathPatch is Patch with a FHIRPath Patch, a Parameters resource
+// (http://hl7.org/fhir/R4/fhirpatch.html), instead of a JSON Patch.
+// Errors are as Patch's; a malformed Parameters is CodeInvalid.
+func (s *Service) FHIRPathPatch(ctx context.Context, typ, id string, params []byte, ifMatch *int64) (*Result, error) {
+	return s.patchWith(ctx, typ, id, "", fhirPathPatcher, params, ifMatch)
+}
+
+// ConditionalFHIRPathPatch is ConditionalPatch with a FHIRPath Patch.
+func (s *Service) ConditionalFHIRPathPatch(ctx context.Context, typ, condition string, params []byte) (*Result, error) {
+	return s.patchWith(ctx, typ, "", condition, fhirPathPatcher, params, nil)
+}
+
+func (s *Service) patchWith(ctx context.Context, typ, id, condition string, parse func([]byte) (patcher, error), patch []byte, ifMatch *int64) (*Result, error) {
 	if err := checkType(typ); err != nil {
 		return nil, err
 	}
-	ops, err := parseJSONPatch(patch)
+	apply, err := parse(patch)
 	if err != nil {
 		return nil, err
 	}
-	return s.patch(ctx, &target{method: "PATCH", typ: typ, id: id, query: condition, ifMatch: ifMatch, patch: ops})
+	return s.patch(ctx, &target{method: "PATCH", typ: typ, id: id, query: condition, ifMatch: ifMatch, patch: apply})
 }
 
-// patch carries out a PATCH (REST or batch entry): the JSON Patch is applied to
+// patch carries out a PATCH (REST or batch entry): the patch is applied to
 // the current version, written as an update pinned to that version; a
 // concurrent writer makes it start again on the newer version, unless
 // the client pinned one with ifMatch. A conditional PATCH needs exactly
@@ -85,7 +120,7 @@ func patched(t *target, cur *fhir.Resource) ([]byte, error) {
 	case cur.Deleted:
 		return nil, fhir.Errorf(fhir.CodeDeleted, "%s/%s is deleted", t.typ, t.id)
 	}
-	body, err := applyJSONPatch(cur.Body, t.patch)
+	body, err := t.patch(cur.Body)
 	if err != nil {
 		return nil, err
 	}
