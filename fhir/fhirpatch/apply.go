@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
 )
@@ -33,10 +34,12 @@ func ApplyOperations(body []byte, ops []Operation) ([]byte, error) {
 			fe.Message = "FHIRPath Patch operation " + strconv.Itoa(i) + " (" + op.Type + " " + op.Path + "): " + fe.Message
 			return nil, fe.At("Parameters.parameter[" + strconv.Itoa(i) + "]")
 		}
+		// FHIR JSON has no empty arrays or objects: deleting the last item
+		// of a list, or the last child of an element, removes it, before
+		// the next operation looks (an add of the element emptied is then
+		// an add of a missing one).
+		prune(root)
 	}
-	// FHIR JSON has no empty arrays or objects: deleting the last item of a
-	// list, or the last child of an element, removes it.
-	prune(root)
 	return json.Marshal(root)
 }
 
@@ -100,6 +103,9 @@ func add(root map[string]any, op Operation) error {
 	switch cur := m[key].(type) {
 	case []any:
 		m[key] = append(cur, v)
+		if under, ok := m["_"+key].([]any); ok && len(under) == len(cur) {
+			m["_"+key] = append(under, nil) // a primitive list's companion keeps its length
+		}
 	case nil:
 		if el.Repeated {
 			m[key] = []any{v}
@@ -216,12 +222,19 @@ func replace(root map[string]any, s slot, name string, part map[string]any) erro
 	return nil
 }
 
-// prune drops the empty arrays and objects inside v.
+// prune drops the empty arrays and objects inside v. The companion of a
+// primitive list ("_given") keeps its items in place, an emptied one as
+// null, and goes when all are null: [null, null] is not valid FHIR JSON.
 func prune(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if e = prune(e); empty(e) {
+			if under, ok := e.([]any); ok && strings.HasPrefix(k, "_") {
+				e = companion(under)
+			} else {
+				e = prune(e)
+			}
+			if e == nil || empty(e) {
 				delete(x, k)
 			} else {
 				x[k] = e
@@ -237,6 +250,22 @@ func prune(v any) any {
 		return kept
 	}
 	return v
+}
+
+// companion prunes the items of a primitive list's companion in place,
+// returning nil when none is left but nulls.
+func companion(under []any) any {
+	kept := false
+	for i, e := range under {
+		if e = prune(e); empty(e) {
+			e = nil
+		}
+		under[i], kept = e, kept || e != nil
+	}
+	if !kept {
+		return nil
+	}
+	return under
 }
 
 func empty(v any) bool {
