@@ -100,17 +100,27 @@ func add(root map[string]any, op Operation) error {
 			return fhir.Errorf(fhir.CodeProcessing, "%s is already present as %s", op.Name, s.key)
 		}
 	}
+	ext := extensionOf(op.Value)
 	switch cur := m[key].(type) {
 	case []any:
 		m[key] = append(cur, v)
 		if under, ok := m["_"+key].([]any); ok && len(under) == len(cur) {
 			m["_"+key] = append(under, nil) // a primitive list's companion keeps its length
 		}
+		if ext != nil {
+			setCompanion(m, key, len(cur), len(cur)+1, ext)
+		}
 	case nil:
 		if el.Repeated {
 			m[key] = []any{v}
+			if ext != nil {
+				setCompanion(m, key, 0, 1, ext)
+			}
 		} else {
 			m[key] = v
+			if ext != nil {
+				setCompanion(m, key, -1, 0, ext)
+			}
 		}
 	default:
 		if !known || !el.Repeated {
@@ -165,6 +175,9 @@ func list(root map[string]any, t target, op Operation) error {
 	if under, ok := m["_"+t.name].([]any); ok && len(under) == len(items) {
 		m["_"+t.name] = append(under[:i:i], append([]any{nil}, under[i:]...)...)
 	}
+	if ext := extensionOf(op.Value); ext != nil {
+		setCompanion(m, t.name, i, len(items)+1, ext)
+	}
 	return nil
 }
 
@@ -203,23 +216,58 @@ func replace(root map[string]any, s slot, name string, part map[string]any) erro
 		return fhir.Errorf(fhir.CodeProcessing, "the value does not have the shape of %s (a primitive for a complex element, or the reverse)", name)
 	}
 	// The element replaced goes with its id and extensions: for a
-	// primitive, those are in its companion element.
-	under := "_" + s.key
+	// primitive, those are in its companion element, and the value's own
+	// ("_valueString") take their place.
+	ext := extensionOf(part)
 	switch {
 	case s.index >= 0:
-		s.parent[s.key].([]any)[s.index] = v
-		if u, ok := s.parent[under].([]any); ok && s.index < len(u) {
-			u[s.index] = nil
-		}
+		list := s.parent[s.key].([]any)
+		list[s.index] = v
+		setCompanion(s.parent, s.key, s.index, len(list), ext)
 	case retyped:
 		delete(s.parent, s.key)
-		delete(s.parent, under)
+		delete(s.parent, "_"+s.key)
 		s.parent[name+suffix] = v
+		setCompanion(s.parent, name+suffix, -1, 0, ext)
 	default:
 		s.parent[s.key] = v
-		delete(s.parent, under)
+		setCompanion(s.parent, s.key, -1, 0, ext)
 	}
 	return nil
+}
+
+// extensionOf returns the id and extensions a value part gives its
+// primitive value ("_valueString" beside "valueString"), or nil.
+func extensionOf(part map[string]any) any {
+	for k, e := range part {
+		if strings.HasPrefix(k, "_value") {
+			return e
+		}
+	}
+	return nil
+}
+
+// setCompanion makes ext (nil for none) the id and extensions of the
+// primitive m[key], or of its item index when it is a list of n items.
+func setCompanion(m map[string]any, key string, index, n int, ext any) {
+	under := "_" + key
+	if index < 0 {
+		if ext == nil {
+			delete(m, under)
+		} else {
+			m[under] = ext
+		}
+		return
+	}
+	u, _ := m[under].([]any)
+	if ext == nil && u == nil {
+		return
+	}
+	for len(u) < n {
+		u = append(u, nil)
+	}
+	u[index] = ext
+	m[under] = u
 }
 
 // prune drops the empty arrays and objects inside v. The companion of a

@@ -24,6 +24,9 @@
 // reference to another resource resolves to nothing, so a patch never
 // crosses resources (R4 fhirpatch.html, the base rules).
 //
+// A primitive value part may carry its id and extensions ("_valueString"
+// beside "valueString"); they become the element's companion ("_given").
+//
 // Not supported: the companion "_name" elements of primitives as targets
 // (a primitive's extensions follow it when it is deleted, moved or
 // replaced, but cannot be patched themselves), and operators between the

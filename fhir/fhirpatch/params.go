@@ -204,6 +204,10 @@ func value(part map[string]any, typ string, path []string) (v any, suffix string
 		default:
 			obj[key] = cv
 		}
+		if ext := extensionOf(p); ext != nil {
+			list, _ := obj[key].([]any) // the item just added, or the single element
+			setCompanion(obj, key, len(list)-1, len(list), ext)
+		}
 	}
 	return obj, "", nil
 }
