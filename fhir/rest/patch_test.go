@@ -89,6 +89,10 @@ func TestFHIRPathPatch(t *testing.T) {
 		{name: "delete by where", path: "/Patient/a", body: fhirPathPatch(
 			`{"name":"type","valueCode":"delete"},{"name":"path","valueString":"Patient.identifier.where(system='s')"}`,
 			activateOp), status: http.StatusOK, want: `{"resourceType":"Patient","id":"a","meta"`},
+		{name: "a primitive list item carrying extensions", path: "/Patient/a", body: fhirPathPatch(
+			`{"name":"type","valueCode":"add"},{"name":"path","valueString":"Patient"},{"name":"name","valueString":"name"},{"name":"value","valueHumanName":{"given":["A"],"_given":[{"id":"a"}]}}`,
+			`{"name":"type","valueCode":"add"},{"name":"path","valueString":"Patient.name"},{"name":"name","valueString":"given"},{"name":"value","valueString":"B","_valueString":{"id":"b"}}`,
+		), status: http.StatusOK, want: `"name":[{"_given":[{"id":"a"},{"id":"b"}],"given":["A","B"]}]`},
 		{name: "replace matching nothing", path: "/Patient/a", body: fhirPathPatch(
 			`{"name":"type","valueCode":"replace"},{"name":"path","valueString":"Patient.birthDate"},{"name":"value","valueDate":"2000-01-01"}`),
 			status: http.StatusUnprocessableEntity, code: "processing"},
