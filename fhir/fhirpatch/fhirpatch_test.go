@@ -56,6 +56,10 @@ func TestApply(t *testing.T) {
 			params(`{"name":"type","valueCode":"add"}`, `{"name":"path","valueString":"Observation.performer.resolve()"}`, `{"name":"name","valueString":"telecom"}`,
 				`{"name":"value","valueContactPoint":{"system":"phone","value":"1"}}`),
 			map[string]string{"contained": `[{"resourceType":"Practitioner","id":"pr","name":[{"family":"Ng"}],"telecom":[{"system":"phone","value":"1"}]}]`}, nil},
+		{"add a contained resource", "observation.json",
+			params(`{"name":"type","valueCode":"add"}`, `{"name":"path","valueString":"Observation"}`, `{"name":"name","valueString":"contained"}`,
+				`{"name":"value","resource":{"resourceType":"Organization","id":"org","name":"Lab"}}`),
+			map[string]string{"contained": `[{"resourceType":"Practitioner","id":"pr","name":[{"family":"Ng"}]},{"resourceType":"Organization","id":"org","name":"Lab"}]`}, nil},
 		{"spec: add a backbone element of parts", "patient.json", fixture(t, "spec-contact.json"),
 			map[string]string{"contact": `[{"name":{"family":"Chan","given":["Mei"]},"telecom":[{"system":"phone","value":"555-0101"}]},` +
 				`{"name":{"text":"a name"},"telecom":[{"system":"email","value":"x@example.org"}],"gender":"female"}]`}, nil},

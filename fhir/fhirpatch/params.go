@@ -150,10 +150,10 @@ func integer(part map[string]any, name string) (*int, error) {
 	return &i, nil
 }
 
-// value returns the JSON of a "value" part and, when it is given as a
-// value[x], the type suffix ("Quantity", "String"). A complex value without
-// a value[x] type (a BackboneElement) comes as parts named for its
-// children; path is the JSON path of the element from resource type typ,
+// value returns the JSON of a "value" part (its value[x], its resource,
+// or its parts) and, when it is given as a value[x], the type suffix
+// ("Quantity", "String"). A complex value without a value[x] type (a
+// BackboneElement) comes as parts named for its children; path is the JSON path of the element from resource type typ,
 // which says which children repeat.
 func value(part map[string]any, typ string, path []string) (v any, suffix string, err error) {
 	for k, e := range part {
@@ -166,6 +166,9 @@ func value(part map[string]any, typ string, path []string) (v any, suffix string
 		v, suffix = e, k[len("value"):]
 	}
 	sub, hasParts := part["part"].([]any)
+	if res, ok := part["resource"].(map[string]any); ok && suffix == "" && !hasParts {
+		return res, "", nil // a resource, as one to add to contained
+	}
 	switch {
 	case suffix != "" && hasParts:
 		return nil, "", fhir.Errorf(fhir.CodeInvalid, "a value part has a value[x] or parts, not both")
