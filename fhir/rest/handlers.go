@@ -54,7 +54,11 @@ func (a *api) conditionalUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.svc.ConditionalUpdate(c.Request().Context(), c.Param("type"), c.QueryString(), body)
+	match, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	res, err := a.svc.ConditionalUpdate(c.Request().Context(), c.Param("type"), c.QueryString(), body, match)
 	if err != nil {
 		return err
 	}
@@ -74,7 +78,11 @@ func (a *api) delete(c echo.Context) error {
 }
 
 func (a *api) conditionalDelete(c echo.Context) error {
-	res, err := a.svc.ConditionalDelete(c.Request().Context(), c.Param("type"), c.QueryString())
+	match, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	res, err := a.svc.ConditionalDelete(c.Request().Context(), c.Param("type"), c.QueryString(), match)
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,15 @@ func (a *api) conditionalPatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	match, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
 	patch := a.svc.ConditionalPatch
 	if fhirPath {
 		patch = a.svc.ConditionalFHIRPathPatch
 	}
-	res, err := patch(c.Request().Context(), c.Param("type"), c.QueryString(), body)
+	res, err := patch(c.Request().Context(), c.Param("type"), c.QueryString(), body, match)
 	if err != nil {
 		return err
 	}

@@ -181,6 +181,26 @@ func TestConditionalInteractions(t *testing.T) {
 			require.Equal(t, http.StatusOK, up.status, "%s", up.body)
 			require.Equal(t, first.id(t), up.id(t))
 			require.Equal(t, `W/"2"`, up.header.Get("ETag"))
+			// If-Match holds on the match: a stale version is 412 and writes
+			// nothing, on update, patch and delete alike.
+			stale := []struct{ method, body, ctype string }{
+				{"PUT", obs, "application/fhir+json"},
+				{"PATCH", `[{"op":"replace","path":"/status","value":"corrected"}]`, "application/json-patch+json"},
+				{"PATCH", `{"resourceType":"Parameters","parameter":[{"name":"operation","part":[{"name":"type","valueCode":"replace"},{"name":"path","valueString":"Observation.status"},{"name":"value","valueCode":"corrected"}]}]}`, "application/fhir+json"},
+				{"DELETE", "", ""},
+			}
+			for _, st := range stale {
+				c.do(st.method, "/Observation?"+cond, st.body, "If-Match", `W/"1"`, "Content-Type", st.ctype).
+					requireOutcome(t, http.StatusPreconditionFailed, "conflict")
+			}
+			require.Equal(t, `W/"2"`, c.do("GET", "/Observation/"+first.id(t), "").header.Get("ETag"), "a stale If-Match writes nothing")
+			pinned := c.do("PATCH", "/Observation?"+cond, stale[1].body, "If-Match", `W/"2"`, "Content-Type", stale[1].ctype)
+			require.Equal(t, http.StatusOK, pinned.status, "%s", pinned.body)
+			require.Equal(t, `W/"3"`, pinned.header.Get("ETag"))
+			c.do("PUT", "/Observation?identifier=urn:oid:1.2.3.4|LAB-0009", obs, "If-Match", `W/"1"`).
+				requireOutcome(t, http.StatusPreconditionFailed, "conflict")
+			c.do("DELETE", "/Observation?identifier=urn:oid:1.2.3.4|LAB-0009", "", "If-Match", `W/"1"`).
+				requireOutcome(t, http.StatusPreconditionFailed, "conflict")
 			// No match creates.
 			other := strings.Replace(obs, "LAB-0001", "LAB-0002", 1)
 			made := c.do("PUT", "/Observation?identifier=urn:oid:1.2.3.4|LAB-0002", other)

@@ -167,6 +167,17 @@ func TestTransactionConformance(t *testing.T) {
 			txEntry("", "PATCH", "Patient?identifier=s|twin", jsonPatchBinary(`[{"op":"add","path":"/active","value":true}]`)),
 			txEntry("", "DELETE", "Patient?identifier=s|a", ""),
 		), status: 200, entries: []string{"412 Precondition Failed", "412 Precondition Failed", "412 Precondition Failed", "204 No Content"}},
+		{name: "batch conditional writes with ifMatch", body: txBundle("batch",
+			txEntry("", "PUT", "Patient?identifier=s|a", `{"resourceType":"Patient","identifier":[{"system":"s","value":"a"}]}`, "ifMatch", `W/"9"`),
+			txEntry("", "DELETE", "Patient?identifier=s|a", "", "ifMatch", `W/"9"`),
+			txEntry("", "PUT", "Patient?identifier=s|nobody", `{"resourceType":"Patient"}`, "ifMatch", `W/"1"`),
+			txEntry("", "DELETE", "Patient?identifier=s|nobody", "", "ifMatch", `W/"1"`),
+			txEntry("", "PUT", "Patient?identifier=s|a", `{"resourceType":"Patient","identifier":[{"system":"s","value":"a"}],"active":false}`, "ifMatch", `W/"1"`),
+		), status: 200, entries: []string{"412 Precondition Failed", "412 Precondition Failed", "412 Precondition Failed", "412 Precondition Failed", "200 OK"},
+			check: func(t *testing.T, c *client, got bundleReply) {
+				require.Equal(t, "0", c.total(t, "/Patient?identifier=s|nobody"), "a conditional update with ifMatch and no match creates nothing")
+				require.Equal(t, `W/"2"`, got.Entry[4].Response.Etag)
+			}},
 		{name: "ifMatch and ifNoneMatch on writes", body: txBundle("transaction",
 			txEntry("", "PUT", "Patient/a", `{"resourceType":"Patient","id":"a","active":true}`, "ifMatch", `W/"1"`),
 			txEntry("", "PUT", "Patient/c", `{"resourceType":"Patient","id":"c"}`, "ifNoneMatch", "*"),

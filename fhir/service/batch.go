@@ -91,7 +91,7 @@ func (s *Service) batchEntry(ctx context.Context, i int, e *Entry) EntryResult {
 		if t.id != "" {
 			res, err = s.Update(ctx, t.typ, t.id, e.Resource, t.ifMatch)
 		} else {
-			res, err = s.ConditionalUpdate(ctx, t.typ, t.query, e.Resource)
+			res, err = s.ConditionalUpdate(ctx, t.typ, t.query, e.Resource, t.ifMatch)
 		}
 	case "PATCH":
 		res, err = s.patch(ctx, t)
@@ -99,7 +99,7 @@ func (s *Service) batchEntry(ctx context.Context, i int, e *Entry) EntryResult {
 		if t.id != "" {
 			res, err = s.Delete(ctx, t.typ, t.id, t.ifMatch)
 		} else {
-			res, err = s.ConditionalDelete(ctx, t.typ, t.query)
+			res, err = s.ConditionalDelete(ctx, t.typ, t.query, t.ifMatch)
 		}
 	}
 	if err != nil {

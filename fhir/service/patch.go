@@ -42,8 +42,8 @@ func (s *Service) Patch(ctx context.Context, typ, id string, patch []byte, ifMat
 
 // ConditionalPatch patches the one resource matching condition: none is
 // CodeNotFound, several CodeMultipleMatches.
-func (s *Service) ConditionalPatch(ctx context.Context, typ, condition string, patch []byte) (*Result, error) {
-	return s.patchWith(ctx, typ, "", condition, jsonPatcher, patch, nil)
+func (s *Service) ConditionalPatch(ctx context.Context, typ, condition string, patch []byte, ifMatch *int64) (*Result, error) {
+	return s.patchWith(ctx, typ, "", condition, jsonPatcher, patch, ifMatch)
 }
 
 // FHIRPathPatch is Patch with a FHIRPath Patch, a Parameters resource
@@ -54,8 +54,8 @@ func (s *Service) FHIRPathPatch(ctx context.Context, typ, id string, params []by
 }
 
 // ConditionalFHIRPathPatch is ConditionalPatch with a FHIRPath Patch.
-func (s *Service) ConditionalFHIRPathPatch(ctx context.Context, typ, condition string, params []byte) (*Result, error) {
-	return s.patchWith(ctx, typ, "", condition, fhirPathPatcher, params, nil)
+func (s *Service) ConditionalFHIRPathPatch(ctx context.Context, typ, condition string, params []byte, ifMatch *int64) (*Result, error) {
+	return s.patchWith(ctx, typ, "", condition, fhirPathPatcher, params, ifMatch)
 }
 
 func (s *Service) patchWith(ctx context.Context, typ, id, condition string, parse func([]byte) (patcher, error), patch []byte, ifMatch *int64) (*Result, error) {

@@ -117,8 +117,10 @@ func (s *Service) update(ctx context.Context, doc *resource.Doc, id string, ifMa
 
 // ConditionalUpdate updates the one resource matching condition, creates
 // when none does (with the body's id, if any, as update as create), and
-// fails with CodeMultipleMatches when several do (R4 3.1.0.4.2).
-func (s *Service) ConditionalUpdate(ctx context.Context, typ, condition string, body []byte) (*Result, error) {
+// fails with CodeMultipleMatches when several do (R4 3.1.0.4.2). ifMatch,
+// when not nil, is the version the match must be at: with no match there
+// is no such version, so nothing is created.
+func (s *Service) ConditionalUpdate(ctx context.Context, typ, condition string, body []byte, ifMatch *int64) (*Result, error) {
 	doc, err := parse(typ, body)
 	if err != nil {
 		return nil, err
@@ -131,6 +133,9 @@ func (s *Service) ConditionalUpdate(ctx context.Context, typ, condition string, 
 		bodyID := doc.ID()
 		switch len(matches) {
 		case 0:
+			if ifMatch != nil {
+				return nil, fhir.Errorf(fhir.CodePreconditionFailed, "the condition matches no %s to be at version %d", typ, *ifMatch)
+			}
 			if bodyID == "" {
 				bodyID = s.newID()
 			}
@@ -143,7 +148,7 @@ func (s *Service) ConditionalUpdate(ctx context.Context, typ, condition string, 
 			if bodyID != "" && bodyID != matches[0].ID {
 				return nil, fhir.Errorf(fhir.CodeInvalid, "the resource id does not match the resource the condition found").At(typ + ".id")
 			}
-			return s.update(ctx, doc, matches[0].ID, nil, &matches[0])
+			return s.update(ctx, doc, matches[0].ID, ifMatch, &matches[0])
 		}
 		return nil, multipleMatches(typ)
 	})
@@ -186,8 +191,9 @@ func (s *Service) Delete(ctx context.Context, typ, id string, ifMatch *int64) (*
 
 // ConditionalDelete deletes the one resource matching condition; none is
 // NoneFound, several CodeMultipleMatches (R4 3.1.0.7.1: this server does
-// not delete multiple matches).
-func (s *Service) ConditionalDelete(ctx context.Context, typ, condition string) (*Result, error) {
+// not delete multiple matches). ifMatch, when not nil, is the version the
+// match must be at; with no match that fails too.
+func (s *Service) ConditionalDelete(ctx context.Context, typ, condition string, ifMatch *int64) (*Result, error) {
 	if err := checkType(typ); err != nil {
 		return nil, err
 	}
@@ -198,9 +204,12 @@ func (s *Service) ConditionalDelete(ctx context.Context, typ, condition string) 
 	return s.conditional(ctx, q, func(matches []fhir.Resource) (*Result, error) {
 		switch len(matches) {
 		case 0:
+			if ifMatch != nil {
+				return nil, fhir.Errorf(fhir.CodePreconditionFailed, "the condition matches no %s to be at version %d", typ, *ifMatch)
+			}
 			return &Result{Outcome: NoneFound}, nil
 		case 1:
-			return s.Delete(ctx, typ, matches[0].ID, nil)
+			return s.Delete(ctx, typ, matches[0].ID, ifMatch)
 		}
 		return nil, multipleMatches(typ)
 	})
