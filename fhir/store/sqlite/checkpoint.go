@@ -17,6 +17,9 @@ const CheckpointInterval = time.Second
 // a Synthea ingest stopped for that ten times and ran 15% slower.
 const MaxWALBytes = 256 << 20
 
+// maxWALBytes is MaxWALBytes, changed by a test to see the restart.
+var maxWALBytes = MaxWALBytes
+
 // checkpointer runs passive WAL checkpoints on its own connection. SQLite's
 // automatic checkpoint runs inside the commit that crosses the threshold, so
 // that writer waits for the copy and its fsync (tens to hundreds of
@@ -41,7 +44,7 @@ func startCheckpointer(dsn string, full func()) (*checkpointer, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	c := &checkpointer{db: db, full: full, maxFrames: MaxWALBytes / max(pageSize, 512),
+	c := &checkpointer{db: db, full: full, maxFrames: maxWALBytes / max(pageSize, 512),
 		quit: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil

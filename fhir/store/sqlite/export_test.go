@@ -20,3 +20,10 @@ func WriterPragmaText(s *Store, name string) (string, error) {
 	err := s.w.QueryRow("PRAGMA " + name).Scan(&v)
 	return v, err
 }
+
+// SetMaxWALBytes changes the WAL bound for stores opened afterwards.
+func SetMaxWALBytes(n int) (restore func()) {
+	old := maxWALBytes
+	maxWALBytes = n
+	return func() { maxWALBytes = old }
+}

@@ -1,14 +1,20 @@
 package sqlite_test
 
 import (
+	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/index"
 	"github.com/trialfhir/trialfhir/fhir/store/sqlite"
 	"github.com/trialfhir/trialfhir/fhir/store/storetest"
 )
@@ -96,4 +102,38 @@ func TestWriterPragmas(t *testing.T) {
 	mode, err := sqlite.WriterPragmaText(s, "journal_mode")
 	require.NoError(t, err)
 	require.Equal(t, "wal", mode, "a new file leaves WAL only to set its page size")
+}
+
+// TestWALRestartsPastItsBound writes until the WAL passes a small bound:
+// the writer must then restart it, which SQLite records by rewriting the
+// WAL header with the next checkpoint sequence number (bytes 12-15), so
+// that the file is written over rather than grown without end.
+func TestWALRestartsPastItsBound(t *testing.T) {
+	defer sqlite.SetMaxWALBytes(1 << 20)()
+	dir := t.TempDir()
+	s, err := sqlite.Open(dir, sqlite.Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	wal := filepath.Join(dir, sqlite.FileName+"-wal")
+	ix, err := index.Extract(observation)
+	require.NoError(t, err)
+	deadline := time.Now().Add(60 * time.Second)
+	for n := 0; ; n++ {
+		ws := make([]fhir.Write, 50)
+		for i := range ws {
+			ws[i] = fhir.Write{R: &fhir.Resource{Type: "Observation", ID: fmt.Sprintf("o%d-%d", n, i), VersionID: 1,
+				LastUpdated: time.Now(), Method: "POST", Body: observation, Index: ix}}
+		}
+		require.NoError(t, s.WriteAll(context.Background(), ws))
+		head := make([]byte, 16)
+		f, err := os.Open(wal)
+		require.NoError(t, err)
+		_, err = io.ReadFull(f, head)
+		f.Close()
+		require.NoError(t, err)
+		if binary.BigEndian.Uint32(head[12:]) > 0 {
+			return
+		}
+		require.True(t, time.Now().Before(deadline), "the WAL was never restarted (%d batches written)", n)
+	}
 }
