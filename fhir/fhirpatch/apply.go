@@ -38,7 +38,7 @@ func ApplyOperations(body []byte, ops []Operation) ([]byte, error) {
 		// of a list, or the last child of an element, removes it, before
 		// the next operation looks (an add of the element emptied is then
 		// an add of a missing one).
-		prune(root)
+		Prune(root)
 	}
 	return json.Marshal(root)
 }
@@ -270,17 +270,19 @@ func setCompanion(m map[string]any, key string, index, n int, ext any) {
 	m[under] = u
 }
 
-// prune drops the empty arrays and objects inside v. The companion of a
-// primitive list ("_given") keeps its items in place, an emptied one as
-// null, and goes when all are null: [null, null] is not valid FHIR JSON.
-func prune(v any) any {
+// Prune drops the empty arrays and objects inside v, a decoded resource,
+// which FHIR JSON does not allow (a patch removing a list's last item
+// removes the list); JSON Patch results go through it too. The companion
+// of a primitive list ("_given") keeps its items in place, an emptied one
+// as null, and goes when all are null: [null, null] is not valid FHIR JSON.
+func Prune(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
 			if under, ok := e.([]any); ok && strings.HasPrefix(k, "_") {
 				e = companion(under)
 			} else {
-				e = prune(e)
+				e = Prune(e)
 			}
 			if e == nil || empty(e) {
 				delete(x, k)
@@ -291,7 +293,7 @@ func prune(v any) any {
 	case []any:
 		kept := x[:0]
 		for _, e := range x {
-			if e = prune(e); !empty(e) {
+			if e = Prune(e); !empty(e) {
 				kept = append(kept, e)
 			}
 		}
@@ -305,7 +307,7 @@ func prune(v any) any {
 func companion(under []any) any {
 	kept := false
 	for i, e := range under {
-		if e = prune(e); empty(e) {
+		if e = Prune(e); empty(e) {
 			e = nil
 		}
 		under[i], kept = e, kept || e != nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/trialfhir/trialfhir/fhir"
+	"github.com/trialfhir/trialfhir/fhir/fhirpatch"
 )
 
 // JSONPatchType is the media type of a JSON Patch (RFC 6902). In a batch
@@ -87,40 +88,7 @@ func applyJSONPatch(doc []byte, ops []patchOp) ([]byte, error) {
 	}
 	// FHIR JSON has no empty arrays or objects: a patch removing the last
 	// item of a list removes the list.
-	return json.Marshal(prune(root))
-}
-
-// prune drops the empty arrays and objects inside v.
-func prune(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if e = prune(e); empty(e) {
-				delete(x, k)
-			} else {
-				x[k] = e
-			}
-		}
-	case []any:
-		kept := x[:0]
-		for _, e := range x {
-			if e = prune(e); !empty(e) {
-				kept = append(kept, e)
-			}
-		}
-		return kept
-	}
-	return v
-}
-
-func empty(v any) bool {
-	switch x := v.(type) {
-	case map[string]any:
-		return len(x) == 0
-	case []any:
-		return len(x) == 0
-	}
-	return false
+	return json.Marshal(fhirpatch.Prune(root))
 }
 
 func decodeJSON(b []byte, v any) error {
